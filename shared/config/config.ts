@@ -1,0 +1,85 @@
+import { ENV, type EnvName, SETTING_DEFAULTS } from './wiring';
+
+/**
+ * Everything a function may need to know about its surroundings, read from
+ * the environment in one place. A setting that a function uses but that is
+ * missing fails loudly on first use, naming the variable, instead of
+ * surfacing later as an SDK error about an empty table name.
+ */
+export interface AxisConfig {
+  readonly agenciesTable: string;
+  readonly exchangeTable: string;
+  readonly inboxTable: string;
+  readonly payloadBucket: string;
+  readonly verifyQueueUrl: string;
+  readonly routeQueueUrl: string;
+  readonly signingKeyId: string;
+  readonly routeMaxReceiveCount: number;
+  readonly maxBodyBytes: number;
+  readonly webhookTimeoutMs: number;
+}
+
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: EnvName): string {
+  const value = env[name] ?? SETTING_DEFAULTS[name];
+  if (value === undefined || value === '') {
+    throw new ConfigurationError(`environment variable ${name} is not set`);
+  }
+  return value;
+}
+
+function positiveInteger(env: Env, name: EnvName): number {
+  const raw = text(env, name);
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new ConfigurationError(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * Reads the configuration lazily: each property is looked up when used, so
+ * a function is only required to have the variables it actually touches.
+ */
+export function readConfig(env: Env = process.env): AxisConfig {
+  return {
+    get agenciesTable() {
+      return text(env, ENV.agenciesTable);
+    },
+    get exchangeTable() {
+      return text(env, ENV.exchangeTable);
+    },
+    get inboxTable() {
+      return text(env, ENV.inboxTable);
+    },
+    get payloadBucket() {
+      return text(env, ENV.payloadBucket);
+    },
+    get verifyQueueUrl() {
+      return text(env, ENV.verifyQueueUrl);
+    },
+    get routeQueueUrl() {
+      return text(env, ENV.routeQueueUrl);
+    },
+    get signingKeyId() {
+      return text(env, ENV.signingKeyId);
+    },
+    get routeMaxReceiveCount() {
+      return positiveInteger(env, ENV.routeMaxReceiveCount);
+    },
+    get maxBodyBytes() {
+      return positiveInteger(env, ENV.maxBodyBytes);
+    },
+    get webhookTimeoutMs() {
+      return positiveInteger(env, ENV.webhookTimeoutMs);
+    },
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * The one declaration of the axis's resources and how they are wired.
+ *
+ * The CDK stack (`cdk/`) and the local runtime (`local/`) both read this
+ * file, so a table, queue or route added here exists in both places with the
+ * same keys, limits and environment variables. Nothing here imports AWS or
+ * CDK code: it is plain data.
+ */
+
+/** Environment variables through which every function finds its resources. */
+export const ENV = {
+  agenciesTable: 'LIENTHONG_AGENCIES_TABLE',
+  exchangeTable: 'LIENTHONG_EXCHANGE_TABLE',
+  inboxTable: 'LIENTHONG_INBOX_TABLE',
+  payloadBucket: 'LIENTHONG_PAYLOAD_BUCKET',
+  verifyQueueUrl: 'LIENTHONG_VERIFY_QUEUE_URL',
+  routeQueueUrl: 'LIENTHONG_ROUTE_QUEUE_URL',
+  signingKeyId: 'LIENTHONG_SIGNING_KEY_ID',
+  routeMaxReceiveCount: 'LIENTHONG_ROUTE_MAX_RECEIVE_COUNT',
+  maxBodyBytes: 'LIENTHONG_MAX_BODY_BYTES',
+  webhookTimeoutMs: 'LIENTHONG_WEBHOOK_TIMEOUT_MS',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+export interface TableIndex {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+}
+
+export interface TableDeclaration {
+  /** Construct id in the stack and the stem of the table's local name. */
+  readonly id: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly indexes: readonly TableIndex[];
+  readonly env: EnvName;
+}
+
+/** All keys are strings: the axis never sorts on numbers. */
+export const TABLES = {
+  agencies: {
+    id: 'Agencies',
+    partitionKey: 'agencyId',
+    indexes: [],
+    env: ENV.agenciesTable,
+  },
+  exchange: {
+    id: 'Exchange',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      // Statuses find their document through ResponseFor (sender + DocumentId).
+      { name: 'byEdxmlKey', partitionKey: 'edxmlKey', sortKey: 'createdAt' },
+    ],
+    env: ENV.exchangeTable,
+  },
+  inbox: {
+    id: 'Inbox',
+    partitionKey: 'agencyId',
+    sortKey: 'messageId',
+    indexes: [],
+    env: ENV.inboxTable,
+  },
+} as const satisfies Record<string, TableDeclaration>;
+
+export type TableName = keyof typeof TABLES;
+
+export interface QueueDeclaration {
+  readonly id: string;
+  readonly env: EnvName;
+  /** The function that consumes the queue (an event source mapping). */
+  readonly consumer: FunctionName;
+  readonly batchSize: number;
+  /** Receives before a message moves to the queue's dead-letter queue. */
+  readonly maxReceiveCount: number;
+  /** Long enough for a retry to be worth it, short enough to notice. */
+  readonly dlqRetentionDays: number;
+}
+
+export const QUEUES = {
+  verify: {
+    id: 'VerifyQueue',
+    env: ENV.verifyQueueUrl,
+    consumer: 'verify',
+    batchSize: 10,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+  },
+  route: {
+    id: 'RouteQueue',
+    env: ENV.routeQueueUrl,
+    consumer: 'route',
+    batchSize: 10,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+  },
+} as const satisfies Record<string, QueueDeclaration>;
+
+export type QueueName = keyof typeof QUEUES;
+
+/**
+ * Lambda's rule: a queue's visibility timeout must be at least the consumer's
+ * timeout; AWS recommends six times, so a batch that is retried inside the
+ * function never reappears while it is still being worked on.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+ */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+export type Access = 'read' | 'write' | 'readWrite';
+
+export interface FunctionDeclaration {
+  /** Path of the handler module, relative to the repository root. */
+  readonly entry: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** HTTP routes this function answers, `METHOD /path/{param}`. */
+  readonly routes: readonly string[];
+  readonly tables: Partial<Record<TableName, Access>>;
+  readonly bucket?: Access;
+  readonly sendsTo: readonly QueueName[];
+  /** KMS operations on the axis's signing key. */
+  readonly signingKey: readonly ('sign' | 'getPublicKey')[];
+  /** Extra plain settings, beyond resource names. */
+  readonly settings: readonly EnvName[];
+}
+
+export const FUNCTIONS = {
+  submit: {
+    entry: 'functions/submit/index.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    routes: ['POST /v1/documents'],
+    tables: { agencies: 'read', exchange: 'readWrite' },
+    bucket: 'write',
+    sendsTo: ['verify'],
+    signingKey: [],
+    settings: [ENV.maxBodyBytes],
+  },
+  verify: {
+    entry: 'functions/verify/index.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    routes: [],
+    tables: { exchange: 'readWrite' },
+    bucket: 'read',
+    sendsTo: ['route'],
+    signingKey: ['sign'],
+    settings: [],
+  },
+  route: {
+    entry: 'functions/route/index.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    routes: [],
+    tables: { agencies: 'read', exchange: 'readWrite', inbox: 'write' },
+    bucket: 'read',
+    sendsTo: [],
+    signingKey: ['sign'],
+    settings: [ENV.routeMaxReceiveCount, ENV.webhookTimeoutMs],
+  },
+  statusCallback: {
+    entry: 'functions/status-callback/index.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    routes: ['POST /v1/statuses'],
+    tables: { agencies: 'read', exchange: 'readWrite' },
+    bucket: 'write',
+    sendsTo: ['route'],
+    signingKey: [],
+    settings: [ENV.maxBodyBytes],
+  },
+  inbox: {
+    entry: 'functions/inbox/index.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    routes: ['GET /v1/inbox'],
+    tables: { agencies: 'read', inbox: 'read' },
+    sendsTo: [],
+    signingKey: [],
+    settings: [],
+  },
+  download: {
+    entry: 'functions/download/index.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    routes: ['GET /v1/messages/{messageId}'],
+    tables: { agencies: 'read', exchange: 'read' },
+    bucket: 'read',
+    sendsTo: [],
+    signingKey: [],
+    settings: [],
+  },
+  timeline: {
+    entry: 'functions/timeline/index.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    routes: ['GET /v1/documents/{documentId}'],
+    tables: { agencies: 'read', exchange: 'read' },
+    sendsTo: [],
+    signingKey: [],
+    settings: [],
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/** Plain settings and their defaults, used when the environment is silent. */
+export const SETTING_DEFAULTS: Partial<Record<EnvName, string>> = {
+  [ENV.maxBodyBytes]: String(4 * 1024 * 1024),
+  [ENV.routeMaxReceiveCount]: String(QUEUES.route.maxReceiveCount),
+  [ENV.webhookTimeoutMs]: '10000',
+};
+
+/** The queue a function consumes, if any. */
+export function queueConsumedBy(fn: FunctionName): QueueName | undefined {
+  const found = Object.entries(QUEUES).find(([, q]) => q.consumer === fn);
+  return found?.[0] as QueueName | undefined;
+}
