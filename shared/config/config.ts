@@ -17,6 +17,11 @@ export interface AxisConfig {
   readonly routeMaxReceiveCount: number;
   readonly maxBodyBytes: number;
   readonly webhookTimeoutMs: number;
+  /**
+   * Emulators and LocalStack serve S3 on one host, so buckets go in the path
+   * rather than the host name whenever an S3 endpoint is configured.
+   */
+  readonly s3ForcePathStyle: boolean;
 }
 
 export class ConfigurationError extends Error {
@@ -80,6 +85,9 @@ export function readConfig(env: Env = process.env): AxisConfig {
     },
     get webhookTimeoutMs() {
       return positiveInteger(env, ENV.webhookTimeoutMs);
+    },
+    get s3ForcePathStyle() {
+      return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
     },
   };
 }

@@ -67,6 +67,17 @@ export const TABLES = {
 
 export type TableName = keyof typeof TABLES;
 
+/** Named up front so that queues and functions can refer to each other. */
+export type QueueName = 'verify' | 'route';
+export type FunctionName =
+  | 'submit'
+  | 'verify'
+  | 'route'
+  | 'statusCallback'
+  | 'inbox'
+  | 'download'
+  | 'timeline';
+
 export interface QueueDeclaration {
   readonly id: string;
   readonly env: EnvName;
@@ -96,9 +107,7 @@ export const QUEUES = {
     maxReceiveCount: 5,
     dlqRetentionDays: 14,
   },
-} as const satisfies Record<string, QueueDeclaration>;
-
-export type QueueName = keyof typeof QUEUES;
+} as const satisfies Record<QueueName, QueueDeclaration>;
 
 /**
  * Lambda's rule: a queue's visibility timeout must be at least the consumer's
@@ -202,9 +211,7 @@ export const FUNCTIONS = {
     signingKey: [],
     settings: [],
   },
-} as const satisfies Record<string, FunctionDeclaration>;
-
-export type FunctionName = keyof typeof FUNCTIONS;
+} as const satisfies Record<FunctionName, FunctionDeclaration>;
 
 /** Plain settings and their defaults, used when the environment is silent. */
 export const SETTING_DEFAULTS: Partial<Record<EnvName, string>> = {
@@ -215,6 +222,6 @@ export const SETTING_DEFAULTS: Partial<Record<EnvName, string>> = {
 
 /** The queue a function consumes, if any. */
 export function queueConsumedBy(fn: FunctionName): QueueName | undefined {
-  const found = Object.entries(QUEUES).find(([, q]) => q.consumer === fn);
-  return found?.[0] as QueueName | undefined;
+  const names = Object.keys(QUEUES) as QueueName[];
+  return names.find((name) => QUEUES[name].consumer === fn);
 }

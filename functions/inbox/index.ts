@@ -1,0 +1,9 @@
+import { apiHandler } from '../../shared/http/apiHandler';
+import { jsonResponse } from '../../shared/http/responses';
+import { readInbox } from '../../shared/services/readSide';
+
+/** GET /v1/inbox: documents and statuses waiting for the calling agency. */
+export const handler = apiHandler(async ({ caller, deps, query }) => {
+  const page = await readInbox(deps.inbox, caller, query);
+  return jsonResponse(200, page);
+});

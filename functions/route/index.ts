@@ -1,0 +1,24 @@
+import type { RouteRequest } from '../../shared/domain/ports';
+import { logger } from '../../shared/observability/logger';
+import { hasStringFields, sqsHandler } from '../../shared/queue/sqsHandler';
+import { routeMessage } from '../../shared/services/routeMessage';
+
+const parse = (value: unknown): RouteRequest | undefined =>
+  hasStringFields(value, ['documentId', 'messageId', 'recipientId'])
+    ? { documentId: value.documentId, messageId: value.messageId, recipientId: value.recipientId }
+    : undefined;
+
+/** Route queue consumer: delivers one message to one agency. */
+export const handler = sqsHandler(parse, async ({ body, deps, receiveCount }) => {
+  const outcome = await routeMessage(
+    { ...deps, maxReceiveCount: deps.routeMaxReceiveCount },
+    body,
+    receiveCount,
+  );
+  logger.info('message routed', {
+    documentId: body.documentId,
+    messageId: body.messageId,
+    agencyId: body.recipientId,
+    outcome,
+  });
+});

@@ -1,0 +1,16 @@
+import { apiHandler } from '../../shared/http/apiHandler';
+import { jsonResponse } from '../../shared/http/responses';
+import { logger } from '../../shared/observability/logger';
+import { reportStatus } from '../../shared/services/reportStatus';
+
+/** POST /v1/statuses: a recipient reports how far it has handled a document. */
+export const handler = apiHandler(async ({ caller, deps, body }) => {
+  const result = await reportStatus(deps, caller, body);
+  logger.info('status accepted', {
+    documentId: result.documentId,
+    messageId: result.messageId,
+    statusCode: result.statusCode,
+    duplicate: result.duplicate,
+  });
+  return jsonResponse(202, result);
+});

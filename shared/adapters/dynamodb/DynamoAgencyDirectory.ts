@@ -1,0 +1,50 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { AgencyDirectory } from '../../domain/ports';
+import type { Agency } from '../../domain/records';
+import { documentClient } from './documentClient';
+
+interface AgencyItem {
+  agencyId: string;
+  name: string;
+  channelMode: 'webhook' | 'inbox';
+  webhookUrl?: string;
+  credentialHash: string;
+  registeredAt: string;
+}
+
+/** Agencies connected to the axis, one item per agency. */
+export class DynamoAgencyDirectory implements AgencyDirectory {
+  constructor(private readonly tableName: string) {}
+
+  async get(agencyId: string): Promise<Agency | undefined> {
+    const { Item } = await documentClient().send(
+      new GetCommand({ TableName: this.tableName, Key: { agencyId } }),
+    );
+    return Item ? toAgency(Item as AgencyItem) : undefined;
+  }
+
+  async put(agency: Agency): Promise<void> {
+    const item: AgencyItem = {
+      agencyId: agency.agencyId,
+      name: agency.name,
+      channelMode: agency.channel.mode,
+      webhookUrl: agency.channel.mode === 'webhook' ? agency.channel.url : undefined,
+      credentialHash: agency.credentialHash,
+      registeredAt: agency.registeredAt,
+    };
+    await documentClient().send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+}
+
+function toAgency(item: AgencyItem): Agency {
+  return {
+    agencyId: item.agencyId,
+    name: item.name,
+    channel:
+      item.channelMode === 'webhook' && item.webhookUrl
+        ? { mode: 'webhook', url: item.webhookUrl }
+        : { mode: 'inbox' },
+    credentialHash: item.credentialHash,
+    registeredAt: item.registeredAt,
+  };
+}

@@ -1,0 +1,233 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TABLES } from '../../config/wiring';
+import type { CreateOutcome, ExchangeStore } from '../../domain/ports';
+import type {
+  DeliveryRecord,
+  DocumentRecord,
+  MessageRecord,
+  RecipientProgress,
+  StatusRecord,
+} from '../../domain/records';
+import { documentClient, isConditionFailure } from './documentClient';
+
+/**
+ * Documents, messages, deliveries and statuses in one table.
+ *
+ * A document's partition (`DOC#<id>`) holds its record (`META`), every
+ * delivery (`DLV#<message>#<agency>`), every status (`STS#<message>`) and
+ * each recipient's progress (`PRG#<agency>`), so its whole timeline is one
+ * query. Messages (`MSG#<id>`) stand alone because downloads look them up by
+ * id. Keys built from ids that the axis derives make every create idempotent.
+ */
+const META = 'META';
+const docKey = (documentId: string) => `DOC#${documentId}`;
+const msgKey = (messageId: string) => `MSG#${messageId}`;
+const edxmlKey = (senderId: string, edxmlDocumentId: string) => `${senderId}|${edxmlDocumentId}`;
+
+type Item = Record<string, unknown>;
+
+function strip<T>(item: Item): T {
+  const { pk: _pk, sk: _sk, edxmlKey: _edxmlKey, ...rest } = item;
+  return rest as T;
+}
+
+export class DynamoExchangeStore implements ExchangeStore {
+  constructor(private readonly tableName: string) {}
+
+  async putMessage(message: MessageRecord): Promise<void> {
+    await this.put({ pk: msgKey(message.messageId), sk: META, ...message });
+  }
+
+  async getMessage(messageId: string): Promise<MessageRecord | undefined> {
+    return this.get<MessageRecord>(msgKey(messageId), META);
+  }
+
+  async createDocument(document: DocumentRecord): Promise<CreateOutcome> {
+    const item = {
+      pk: docKey(document.documentId),
+      sk: META,
+      edxmlKey: edxmlKey(document.senderId, document.edxmlDocumentId),
+      ...document,
+    };
+    return this.putOnce(item);
+  }
+
+  async getDocument(documentId: string): Promise<DocumentRecord | undefined> {
+    return this.get<DocumentRecord>(docKey(documentId), META);
+  }
+
+  async findDocumentByEdxmlId(
+    senderId: string,
+    edxmlDocumentId: string,
+  ): Promise<string | undefined> {
+    const index = TABLES.exchange.indexes[0];
+    const { Items } = await documentClient().send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#key = :key',
+        ExpressionAttributeNames: { '#key': index.partitionKey },
+        ExpressionAttributeValues: { ':key': edxmlKey(senderId, edxmlDocumentId) },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    return Items?.[0]?.documentId as string | undefined;
+  }
+
+  async markVerified(
+    documentId: string,
+    update: { signature: DocumentRecord['signature']; receipt: string; verifiedAt: string },
+  ): Promise<void> {
+    await this.moveState(documentId, 'verified', {
+      signature: update.signature,
+      receipt: update.receipt,
+      verifiedAt: update.verifiedAt,
+    });
+  }
+
+  async markRejected(
+    documentId: string,
+    rejection: { code: string; message: string },
+  ): Promise<void> {
+    await this.moveState(documentId, 'rejected', { rejection });
+  }
+
+  async getDelivery(
+    documentId: string,
+    messageId: string,
+    agencyId: string,
+  ): Promise<DeliveryRecord | undefined> {
+    return this.get<DeliveryRecord>(docKey(documentId), `DLV#${messageId}#${agencyId}`);
+  }
+
+  async putDelivery(delivery: DeliveryRecord): Promise<void> {
+    const sk = `DLV#${delivery.messageId}#${delivery.agencyId}`;
+    // A delivery recorded as done stays done, whatever a slower attempt says.
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: docKey(delivery.documentId), sk, ...delivery },
+          ConditionExpression: 'attribute_not_exists(pk) OR #state <> :delivered',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':delivered': 'delivered' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async addStatus(status: StatusRecord): Promise<CreateOutcome> {
+    return this.putOnce({
+      pk: docKey(status.documentId),
+      sk: `STS#${status.messageId}`,
+      ...status,
+    });
+  }
+
+  async getProgress(documentId: string, agencyId: string): Promise<RecipientProgress | undefined> {
+    return this.get<RecipientProgress>(docKey(documentId), `PRG#${agencyId}`);
+  }
+
+  async putProgress(progress: RecipientProgress, expectedVersion: number): Promise<boolean> {
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: docKey(progress.documentId), sk: `PRG#${progress.agencyId}`, ...progress },
+          ConditionExpression:
+            expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected',
+          ...(expectedVersion === 0
+            ? {}
+            : {
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async getTimeline(documentId: string) {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient().send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': docKey(documentId) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const withPrefix = <T>(prefix: string) =>
+      items.filter((item) => String(item.sk).startsWith(prefix)).map((item) => strip<T>(item));
+    return {
+      deliveries: withPrefix<DeliveryRecord>('DLV#'),
+      statuses: withPrefix<StatusRecord>('STS#'),
+      progress: withPrefix<RecipientProgress>('PRG#'),
+    };
+  }
+
+  private async get<T>(pk: string, sk: string): Promise<T | undefined> {
+    const { Item } = await documentClient().send(
+      new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
+    );
+    return Item ? strip<T>(Item) : undefined;
+  }
+
+  private async put(item: Item): Promise<void> {
+    await documentClient().send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  private async putOnce(item: Item): Promise<CreateOutcome> {
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'exists';
+      throw error;
+    }
+  }
+
+  /** Moves a document out of 'received' once; a repeat changes nothing. */
+  private async moveState(documentId: string, state: string, fields: Item): Promise<void> {
+    const names: Record<string, string> = { '#state': 'state' };
+    const values: Record<string, unknown> = { ':state': state, ':received': 'received' };
+    const sets = ['#state = :state'];
+    for (const [name, value] of Object.entries(fields)) {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      sets.push(`#${name} = :${name}`);
+    }
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: docKey(documentId), sk: META },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#state = :received',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}

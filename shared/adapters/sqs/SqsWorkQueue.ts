@@ -1,0 +1,35 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { WorkQueue } from '../../domain/ports';
+
+let client: SQSClient | undefined;
+
+/** SQS takes at most ten messages per batch call. */
+const BATCH_LIMIT = 10;
+
+/** A queue of JSON work items between two steps of the axis. */
+export class SqsWorkQueue<T> implements WorkQueue<T> {
+  constructor(private readonly queueUrl: string) {}
+
+  async send(messages: readonly T[]): Promise<void> {
+    client ??= new SQSClient({});
+    for (let start = 0; start < messages.length; start += BATCH_LIMIT) {
+      const chunk = messages.slice(start, start + BATCH_LIMIT);
+      const result = await client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: chunk.map((message, index) => ({
+            Id: String(index),
+            MessageBody: JSON.stringify(message),
+          })),
+        }),
+      );
+      // A batch call succeeds even when some entries fail; those must not be lost.
+      if (result.Failed && result.Failed.length > 0) {
+        const codes = result.Failed.map((entry) => entry.Code).join(', ');
+        throw new Error(
+          `SQS refused ${result.Failed.length} of ${chunk.length} messages: ${codes}`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import type {
+  Agency,
+  DeliveryRecord,
+  DocumentRecord,
+  InboxItem,
+  MessageRecord,
+  RecipientProgress,
+  StatusRecord,
+} from './records';
+
+/**
+ * What the services need from the outside world. The AWS adapters in
+ * `shared/adapters` implement these; unit tests use in-memory fakes.
+ */
+
+export interface AgencyDirectory {
+  get(agencyId: string): Promise<Agency | undefined>;
+  /** Registers or replaces an agency. */
+  put(agency: Agency): Promise<void>;
+}
+
+export interface PayloadStore {
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  get(key: string): Promise<Uint8Array>;
+}
+
+/** Outcome of a write that must happen once. */
+export type CreateOutcome = 'created' | 'exists';
+
+export interface ExchangeStore {
+  putMessage(message: MessageRecord): Promise<void>;
+  getMessage(messageId: string): Promise<MessageRecord | undefined>;
+
+  /** Creates the document unless one with the same id exists. */
+  createDocument(document: DocumentRecord): Promise<CreateOutcome>;
+  getDocument(documentId: string): Promise<DocumentRecord | undefined>;
+  /** The newest document that `senderId` sent with this edXML `DocumentId`. */
+  findDocumentByEdxmlId(senderId: string, edxmlDocumentId: string): Promise<string | undefined>;
+  markVerified(
+    documentId: string,
+    update: { signature: DocumentRecord['signature']; receipt: string; verifiedAt: string },
+  ): Promise<void>;
+  markRejected(documentId: string, rejection: { code: string; message: string }): Promise<void>;
+
+  getDelivery(
+    documentId: string,
+    messageId: string,
+    agencyId: string,
+  ): Promise<DeliveryRecord | undefined>;
+  putDelivery(delivery: DeliveryRecord): Promise<void>;
+
+  /** Records a status once; a repeat of the same message is 'exists'. */
+  addStatus(status: StatusRecord): Promise<CreateOutcome>;
+  getProgress(documentId: string, agencyId: string): Promise<RecipientProgress | undefined>;
+  /** Writes progress only if its version is still `expectedVersion` (0: absent). */
+  putProgress(progress: RecipientProgress, expectedVersion: number): Promise<boolean>;
+
+  /** Everything recorded under a document: deliveries, statuses, progress. */
+  getTimeline(documentId: string): Promise<{
+    deliveries: DeliveryRecord[];
+    statuses: StatusRecord[];
+    progress: RecipientProgress[];
+  }>;
+}
+
+export interface InboxStore {
+  /** Adds the item once; a second add of the same message is 'exists'. */
+  add(item: InboxItem): Promise<CreateOutcome>;
+  list(
+    agencyId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: InboxItem[]; cursor?: string }>;
+}
+
+export interface WorkQueue<T> {
+  send(messages: readonly T[]): Promise<void>;
+}
+
+/** The axis's signing key: ECDSA P-256 over SHA-256 of the message. */
+export interface Signer {
+  readonly keyId: string;
+  /** Returns the DER-encoded signature over `message` (hashed by the signer). */
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}
+
+export interface WebhookResponse {
+  readonly status: number;
+}
+
+export interface WebhookClient {
+  post(url: string, body: Uint8Array, headers: Record<string, string>): Promise<WebhookResponse>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Queue messages between the steps. */
+export interface VerifyRequest {
+  readonly documentId: string;
+}
+
+export interface RouteRequest {
+  readonly documentId: string;
+  readonly messageId: string;
+  readonly recipientId: string;
+}

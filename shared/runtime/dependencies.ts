@@ -1,0 +1,114 @@
+import { DynamoAgencyDirectory } from '../adapters/dynamodb/DynamoAgencyDirectory';
+import { DynamoExchangeStore } from '../adapters/dynamodb/DynamoExchangeStore';
+import { DynamoInboxStore } from '../adapters/dynamodb/DynamoInboxStore';
+import { FetchWebhookClient } from '../adapters/http/FetchWebhookClient';
+import { KmsSigner } from '../adapters/kms/KmsSigner';
+import { S3PayloadStore } from '../adapters/s3/S3PayloadStore';
+import { SqsWorkQueue } from '../adapters/sqs/SqsWorkQueue';
+import { readConfig } from '../config/config';
+import type {
+  AgencyDirectory,
+  Clock,
+  ExchangeStore,
+  InboxStore,
+  PayloadStore,
+  RouteRequest,
+  Signer,
+  VerifyRequest,
+  WebhookClient,
+  WorkQueue,
+} from '../domain/ports';
+
+/**
+ * The composition root: real adapters, built from the configuration on first
+ * use and kept for the life of the process (a Lambda execution environment
+ * reuses them across invocations). Each getter touches only the settings it
+ * needs, so a function needs only the environment variables of what it uses.
+ */
+export interface Dependencies {
+  readonly directory: AgencyDirectory;
+  readonly exchange: ExchangeStore;
+  readonly inbox: InboxStore;
+  readonly payloads: PayloadStore;
+  readonly verifyQueue: WorkQueue<VerifyRequest>;
+  readonly routeQueue: WorkQueue<RouteRequest>;
+  readonly signer: Signer;
+  readonly webhook: WebhookClient;
+  readonly clock: Clock;
+  readonly maxBodyBytes: number;
+  readonly routeMaxReceiveCount: number;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+function memo<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= build();
+    return value;
+  };
+}
+
+export function createDependencies(env: Record<string, string | undefined> = process.env) {
+  const config = readConfig(env);
+  const directory = memo(() => new DynamoAgencyDirectory(config.agenciesTable));
+  const exchange = memo(() => new DynamoExchangeStore(config.exchangeTable));
+  const inbox = memo(() => new DynamoInboxStore(config.inboxTable));
+  const payloads = memo(
+    () => new S3PayloadStore(config.payloadBucket, { forcePathStyle: config.s3ForcePathStyle }),
+  );
+  const verifyQueue = memo(() => new SqsWorkQueue<VerifyRequest>(config.verifyQueueUrl));
+  const routeQueue = memo(() => new SqsWorkQueue<RouteRequest>(config.routeQueueUrl));
+  const signer = memo(() => new KmsSigner(config.signingKeyId));
+  const webhook = memo(() => new FetchWebhookClient(config.webhookTimeoutMs));
+  const deps: Dependencies = {
+    get directory() {
+      return directory();
+    },
+    get exchange() {
+      return exchange();
+    },
+    get inbox() {
+      return inbox();
+    },
+    get payloads() {
+      return payloads();
+    },
+    get verifyQueue() {
+      return verifyQueue();
+    },
+    get routeQueue() {
+      return routeQueue();
+    },
+    get signer() {
+      return signer();
+    },
+    get webhook() {
+      return webhook();
+    },
+    clock: systemClock,
+    get maxBodyBytes() {
+      return config.maxBodyBytes;
+    },
+    get routeMaxReceiveCount() {
+      return config.routeMaxReceiveCount;
+    },
+  };
+  return deps;
+}
+
+let shared: Dependencies | undefined;
+
+/** The process-wide dependencies that handlers use. */
+export function dependencies(): Dependencies {
+  shared ??= createDependencies();
+  return shared;
+}
+
+/**
+ * Forgets the adapters built so far. The local runtime calls it when it
+ * points the process at freshly provisioned resources.
+ */
+export function resetDependencies(): void {
+  shared = undefined;
+}

@@ -1,0 +1,136 @@
+import { AxisError } from '../domain/AxisError';
+import { isAxisId } from '../domain/ids';
+import type { ExchangeStore } from '../domain/ports';
+import type {
+  Agency,
+  DeliveryRecord,
+  DocumentRecord,
+  RecipientProgress,
+  StatusRecord,
+} from '../domain/records';
+import { statusInfo } from '../domain/statusCodes';
+
+export interface DeliveryView {
+  readonly state: DeliveryRecord['state'];
+  readonly attempts: number;
+  readonly via?: DeliveryRecord['via'];
+  readonly deliveredAt?: string;
+  readonly lastError?: string;
+}
+
+export interface StatusView {
+  readonly messageId: string;
+  readonly statusCode: string;
+  readonly statusName?: string;
+  readonly description?: string;
+  readonly reportedAt?: string;
+  readonly receivedAt: string;
+  /** How the status travelled on to the document's sender. */
+  readonly deliveryToSender: DeliveryView | { readonly state: 'pending' };
+}
+
+export interface RecipientView {
+  readonly agencyId: string;
+  readonly delivery: DeliveryView | { readonly state: 'pending' };
+  readonly currentStatus?: { code: string; name?: string; updatedAt: string };
+  readonly statuses: readonly StatusView[];
+}
+
+export interface DocumentTimeline {
+  readonly documentId: string;
+  readonly edxmlDocumentId: string;
+  readonly sender: string;
+  readonly state: DocumentRecord['state'];
+  readonly createdAt: string;
+  readonly verifiedAt?: string;
+  readonly signature?: DocumentRecord['signature'];
+  readonly receipt?: string;
+  readonly rejection?: DocumentRecord['rejection'];
+  readonly sha256: string;
+  readonly size: number;
+  readonly recipients: readonly RecipientView[];
+}
+
+/**
+ * A document as the axis has seen it: each recipient's delivery, current
+ * status and status history. The sender sees every recipient; a recipient
+ * sees only its own line; anyone else gets NOT_FOUND.
+ */
+export async function documentTimeline(
+  exchange: ExchangeStore,
+  caller: Agency,
+  documentId: string,
+): Promise<DocumentTimeline> {
+  const document = isAxisId(documentId) ? await exchange.getDocument(documentId) : undefined;
+  const isSender = document?.senderId === caller.agencyId;
+  const isRecipient = document?.recipients.includes(caller.agencyId) ?? false;
+  if (!document || !(isSender || isRecipient)) {
+    throw new AxisError('NOT_FOUND', `no document ${documentId} is visible to ${caller.agencyId}`);
+  }
+  const { deliveries, statuses, progress } = await exchange.getTimeline(documentId);
+  const visible = isSender ? document.recipients : [caller.agencyId];
+  return {
+    documentId,
+    edxmlDocumentId: document.edxmlDocumentId,
+    sender: document.senderId,
+    state: document.state,
+    createdAt: document.createdAt,
+    verifiedAt: document.verifiedAt,
+    signature: document.signature,
+    receipt: document.receipt,
+    rejection: document.rejection,
+    sha256: document.sha256,
+    size: document.size,
+    recipients: visible.map((agencyId) =>
+      recipientView(document, agencyId, deliveries, statuses, progress),
+    ),
+  };
+}
+
+function recipientView(
+  document: DocumentRecord,
+  agencyId: string,
+  deliveries: readonly DeliveryRecord[],
+  statuses: readonly StatusRecord[],
+  progress: readonly RecipientProgress[],
+): RecipientView {
+  const deliveryOf = (messageId: string, to: string) =>
+    deliveryView(deliveries.find((d) => d.messageId === messageId && d.agencyId === to));
+  const current = progress.find((p) => p.agencyId === agencyId);
+  return {
+    agencyId,
+    delivery: deliveryOf(document.documentId, agencyId),
+    ...(current
+      ? {
+          currentStatus: {
+            code: current.statusCode,
+            name: statusInfo(current.statusCode)?.name,
+            updatedAt: current.updatedAt,
+          },
+        }
+      : {}),
+    statuses: statuses
+      .filter((s) => s.agencyId === agencyId)
+      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+      .map((s) => ({
+        messageId: s.messageId,
+        statusCode: s.statusCode,
+        statusName: statusInfo(s.statusCode)?.name,
+        description: s.description,
+        reportedAt: s.reportedAt,
+        receivedAt: s.receivedAt,
+        deliveryToSender: deliveryOf(s.messageId, document.senderId),
+      })),
+  };
+}
+
+function deliveryView(record: DeliveryRecord | undefined): DeliveryView | { state: 'pending' } {
+  if (!record) return { state: 'pending' };
+  return {
+    state: record.state,
+    attempts: record.attempts,
+    via: record.via,
+    deliveredAt: record.deliveredAt,
+    lastError: record.lastError,
+  };
+}

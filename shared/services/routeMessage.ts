@@ -1,0 +1,142 @@
+import type {
+  AgencyDirectory,
+  Clock,
+  ExchangeStore,
+  InboxStore,
+  PayloadStore,
+  RouteRequest,
+  Signer,
+  WebhookClient,
+} from '../domain/ports';
+import type { Agency, DeliveryRecord, MessageRecord } from '../domain/records';
+import { DELIVERY_TYPE, signStatement } from './axisSignature';
+
+export interface RouteMessageDeps {
+  readonly directory: AgencyDirectory;
+  readonly exchange: ExchangeStore;
+  readonly payloads: PayloadStore;
+  readonly inbox: InboxStore;
+  readonly webhook: WebhookClient;
+  readonly signer: Signer;
+  readonly clock: Clock;
+  /** Receives after which the queue dead-letters the message. */
+  readonly maxReceiveCount: number;
+}
+
+export type RouteOutcome = 'delivered' | 'already-delivered';
+
+/** A delivery that did not go through this time; the queue will try again. */
+export class DeliveryFailedError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'DeliveryFailedError';
+  }
+}
+
+/** Headers that let a webhook receiver check that a delivery comes from the axis. */
+export const DELIVERY_HEADERS = {
+  signature: 'x-lienthong-signature',
+  messageId: 'x-lienthong-message-id',
+  documentId: 'x-lienthong-document-id',
+  kind: 'x-lienthong-kind',
+} as const;
+
+/**
+ * Delivers one message to one agency, by webhook or into its pull inbox, and
+ * records the outcome.
+ *
+ * A delivery already recorded as done is skipped, so the queue's
+ * at-least-once redelivery never reaches an agency's software twice through
+ * the inbox; a webhook receiver that crashed before answering may see a
+ * message again and recognises it by `x-lienthong-message-id`.
+ *
+ * @param receiveCount how many times the queue has handed out this request;
+ *   on the last allowed one a failure is recorded as dead-lettered.
+ */
+export async function routeMessage(
+  deps: RouteMessageDeps,
+  request: RouteRequest,
+  receiveCount: number,
+): Promise<RouteOutcome> {
+  const { documentId, messageId, recipientId } = request;
+  const previous = await deps.exchange.getDelivery(documentId, messageId, recipientId);
+  if (previous?.state === 'delivered') return 'already-delivered';
+
+  const message = await deps.exchange.getMessage(messageId);
+  if (!message) throw new DeliveryFailedError(`message ${messageId} has no record`);
+  const attempts = (previous?.attempts ?? 0) + 1;
+  const base = { documentId, messageId, agencyId: recipientId, kind: message.kind, attempts };
+
+  try {
+    const agency = await deps.directory.get(recipientId);
+    if (!agency) throw new DeliveryFailedError(`agency ${recipientId} is not registered`);
+    const via = await deliver(deps, agency, message);
+    const now = deps.clock.now().toISOString();
+    await deps.exchange.putDelivery({
+      ...base,
+      state: 'delivered',
+      via,
+      updatedAt: now,
+      deliveredAt: now,
+    });
+    return 'delivered';
+  } catch (error) {
+    const failed: DeliveryRecord = {
+      ...base,
+      state: receiveCount >= deps.maxReceiveCount ? 'dead' : 'retrying',
+      lastError: describeFailure(error),
+      updatedAt: deps.clock.now().toISOString(),
+    };
+    await deps.exchange.putDelivery(failed);
+    throw error;
+  }
+}
+
+async function deliver(
+  deps: RouteMessageDeps,
+  agency: Agency,
+  message: MessageRecord,
+): Promise<'webhook' | 'inbox'> {
+  if (agency.channel.mode === 'inbox') {
+    await deps.inbox.add({
+      agencyId: agency.agencyId,
+      messageId: message.messageId,
+      kind: message.kind,
+      documentId: message.documentId,
+      from: message.from,
+      enqueuedAt: deps.clock.now().toISOString(),
+      ...(message.statusCode ? { statusCode: message.statusCode } : {}),
+    });
+    return 'inbox';
+  }
+
+  const body = await deps.payloads.get(message.payloadKey);
+  const token = await signStatement(deps.signer, DELIVERY_TYPE, {
+    iss: 'lienthong',
+    messageId: message.messageId,
+    documentId: message.documentId,
+    kind: message.kind,
+    from: message.from,
+    to: agency.agencyId,
+    sha256: message.sha256,
+    iat: Math.floor(deps.clock.now().getTime() / 1000),
+  });
+  const response = await deps.webhook.post(agency.channel.url, body, {
+    'content-type': 'application/xml; charset=utf-8',
+    [DELIVERY_HEADERS.signature]: token,
+    [DELIVERY_HEADERS.messageId]: message.messageId,
+    [DELIVERY_HEADERS.documentId]: message.documentId,
+    [DELIVERY_HEADERS.kind]: message.kind,
+  });
+  if (response.status < 200 || response.status >= 300) {
+    throw new DeliveryFailedError(`webhook answered HTTP ${response.status}`);
+  }
+  return 'webhook';
+}
+
+/** A short reason fit for records and logs: never a payload or a URL's secrets. */
+function describeFailure(error: unknown): string {
+  if (error instanceof DeliveryFailedError) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 200);
+  return 'unknown failure';
+}
