@@ -112,3 +112,8 @@ export function dependencies(): Dependencies {
 export function resetDependencies(): void {
   shared = undefined;
 }
+
+/** Puts prepared dependencies in place, for handler tests that use fakes. */
+export function useDependencies(deps: Dependencies): void {
+  shared = deps;
+}

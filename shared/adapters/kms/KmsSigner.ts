@@ -1,4 +1,4 @@
-import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import type { Signer } from '../../domain/ports';
 
 let client: KMSClient | undefined;
@@ -30,5 +30,13 @@ export class KmsSigner implements Signer {
     );
     if (!Signature) throw new Error('KMS returned no signature');
     return Signature;
+  }
+
+  /** The key's public half, DER SubjectPublicKeyInfo, for whoever verifies the axis. */
+  async publicKeyDer(): Promise<Uint8Array> {
+    client ??= new KMSClient({});
+    const { PublicKey } = await client.send(new GetPublicKeyCommand({ KeyId: this.keyArnOrId }));
+    if (!PublicKey) throw new Error('KMS returned no public key');
+    return PublicKey;
   }
 }

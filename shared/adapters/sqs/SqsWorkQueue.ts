@@ -11,7 +11,9 @@ export class SqsWorkQueue<T> implements WorkQueue<T> {
   constructor(private readonly queueUrl: string) {}
 
   async send(messages: readonly T[]): Promise<void> {
-    client ??= new SQSClient({});
+    // The endpoint comes from the SDK's settings, never from the queue URL's
+    // host: emulators hand out URLs whose host names do not resolve.
+    client ??= new SQSClient({ useQueueUrlAsEndpoint: false });
     for (let start = 0; start < messages.length; start += BATCH_LIMIT) {
       const chunk = messages.slice(start, start + BATCH_LIMIT);
       const result = await client.send(

@@ -1,0 +1,102 @@
+import type { InboxItem } from '../domain/records';
+import type { DocumentTimeline } from '../services/documentTimeline';
+import type { ReportStatusResult } from '../services/reportStatus';
+
+/** The axis answered with its error shape. */
+export class AxisRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${status} ${code}: ${message}`);
+    this.name = 'AxisRequestError';
+  }
+}
+
+export interface SubmitAnswer {
+  readonly documentId: string;
+  readonly recipients: readonly string[];
+  readonly duplicate: boolean;
+}
+
+export interface DownloadAnswer {
+  readonly bytes: Uint8Array;
+  readonly kind: string;
+  readonly documentId: string;
+  readonly sha256: string;
+}
+
+/**
+ * A typed client of the axis's HTTP API, as an agency's software would use
+ * it: one instance per agency credential.
+ *
+ * @example
+ * const axis = new AxisClient('https://axis.example.gov.vn', '000.00.00.G22', secret);
+ * const { documentId } = await axis.submitDocument(edxmlBytes);
+ */
+export class AxisClient {
+  constructor(
+    private readonly baseUrl: string,
+    readonly agencyId: string,
+    private readonly secret: string,
+  ) {}
+
+  submitDocument(edxml: Uint8Array): Promise<SubmitAnswer> {
+    return this.json('POST', '/v1/documents', edxml);
+  }
+
+  reportStatus(edxml: Uint8Array): Promise<ReportStatusResult> {
+    return this.json('POST', '/v1/statuses', edxml);
+  }
+
+  inbox(page: { limit?: number; cursor?: string } = {}) {
+    const query = new URLSearchParams();
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    if (page.cursor !== undefined) query.set('cursor', page.cursor);
+    const suffix = query.size > 0 ? `?${query}` : '';
+    return this.json<{ items: InboxItem[]; cursor?: string }>('GET', `/v1/inbox${suffix}`);
+  }
+
+  timeline(documentId: string): Promise<DocumentTimeline> {
+    return this.json('GET', `/v1/documents/${encodeURIComponent(documentId)}`);
+  }
+
+  async download(messageId: string): Promise<DownloadAnswer> {
+    const response = await this.request('GET', `/v1/messages/${encodeURIComponent(messageId)}`);
+    return {
+      bytes: new Uint8Array(await response.arrayBuffer()),
+      kind: response.headers.get('x-lienthong-kind') ?? '',
+      documentId: response.headers.get('x-lienthong-document-id') ?? '',
+      sha256: response.headers.get('x-lienthong-sha256') ?? '',
+    };
+  }
+
+  private async json<T>(method: string, path: string, body?: Uint8Array): Promise<T> {
+    const response = await this.request(method, path, body);
+    return (await response.json()) as T;
+  }
+
+  private async request(method: string, path: string, body?: Uint8Array): Promise<Response> {
+    const response = await fetch(new URL(path, this.baseUrl), {
+      method,
+      body,
+      headers: {
+        'x-lienthong-agency': this.agencyId,
+        authorization: `Bearer ${this.secret}`,
+        ...(body ? { 'content-type': 'application/xml' } : {}),
+      },
+    });
+    if (!response.ok) {
+      const answer = (await response.json().catch(() => ({}))) as {
+        error?: { code?: string; message?: string };
+      };
+      throw new AxisRequestError(
+        response.status,
+        answer.error?.code ?? 'UNKNOWN',
+        answer.error?.message ?? response.statusText,
+      );
+    }
+    return response;
+  }
+}
