@@ -1,0 +1,197 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type {
+  Access,
+  FunctionDeclaration,
+  FunctionName,
+  QueueName,
+  TableName,
+} from '../../shared/config/wiring';
+import { ENV, QUEUES, SETTING_DEFAULTS, TABLES } from '../../shared/config/wiring';
+import { constructIdOf, functionEntries, queueEntries, tableAccessOf } from './declarations';
+
+/** Wiring entries are relative to the repository root, two levels above this file. */
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Bundles are ES modules, but some dependencies are CommonJS and call
+ * `require`, which ES modules lack. The alias keeps the banner's import from
+ * clashing with a `createRequire` import that esbuild may emit itself.
+ */
+const REQUIRE_BANNER = [
+  "import { createRequire as lienthongCreateRequire } from 'node:module';",
+  'const require = lienthongCreateRequire(import.meta.url);',
+].join(' ');
+
+const BUNDLING: BundlingOptions = {
+  // Docker would pull an image over the network; esbuild is installed locally.
+  forceDockerBundling: false,
+  format: OutputFormat.ESM,
+  target: 'node22',
+  // Prefer packages' ES module builds, which esbuild can tree-shake.
+  mainFields: ['module', 'main'],
+  banner: REQUIRE_BANNER,
+  // The SDK version tested against the emulators is the one that ships,
+  // rather than whichever version the Lambda runtime carries that day.
+  bundleAwsSDK: true,
+  minify: true,
+  sourceMap: true,
+};
+
+const TABLE_GRANTS: Record<Access, (table: ITable, grantee: IGrantable) => Grant> = {
+  read: (table, grantee) => table.grantReadData(grantee),
+  write: (table, grantee) => table.grantWriteData(grantee),
+  readWrite: (table, grantee) => table.grantReadWriteData(grantee),
+};
+
+/** 'write' is put only: a function that stores payloads never reads or deletes them. */
+const BUCKET_GRANTS: Record<Access, (bucket: IBucket, grantee: IGrantable) => Grant> = {
+  read: (bucket, grantee) => bucket.grantRead(grantee),
+  write: (bucket, grantee) => bucket.grantPut(grantee),
+  readWrite: (bucket, grantee) => bucket.grantReadWrite(grantee),
+};
+
+const SIGNING_KEY_ACTIONS = { sign: 'kms:Sign', getPublicKey: 'kms:GetPublicKey' } as const;
+
+/** The resources functions are wired to, as built by the rest of the stack. */
+export interface FunctionsProps {
+  readonly tables: Record<TableName, ITable>;
+  readonly payloadBucket: IBucket;
+  readonly queues: Record<QueueName, IQueue>;
+  readonly signingKey: IKey;
+}
+
+/**
+ * One Lambda function per wiring function, with exactly the environment and
+ * permissions its wiring entry declares, and an SQS event source on each
+ * queue the wiring names it the consumer of.
+ *
+ * Permissions come only from the wiring, so what a function may touch can be
+ * reviewed in one file and checked by the infrastructure tests.
+ */
+export class Functions extends Construct {
+  /** Functions by their wiring name. */
+  readonly functions: Record<FunctionName, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+
+    const functions: Partial<Record<FunctionName, NodejsFunction>> = {};
+    for (const [name, declaration] of functionEntries()) {
+      const fn = this.createFunction(name, declaration, props);
+      grantDeclaredAccess(fn, declaration, props);
+      functions[name] = fn;
+    }
+    this.functions = functions as Record<FunctionName, NodejsFunction>;
+
+    for (const [name, queue] of queueEntries()) {
+      this.functions[queue.consumer].addEventSource(
+        new SqsEventSource(props.queues[name], {
+          batchSize: queue.batchSize,
+          // One bad message must not send its whole batch back to the queue.
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
+  }
+
+  private createFunction(
+    name: FunctionName,
+    declaration: FunctionDeclaration,
+    props: FunctionsProps,
+  ): NodejsFunction {
+    const id = constructIdOf(name);
+    // An explicit log group gets a retention period and stays with the stack;
+    // the one Lambda creates on first invocation would keep logs forever.
+    const logGroup = new LogGroup(this, `${id}Logs`, {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    return new NodejsFunction(this, id, {
+      entry: join(REPO_ROOT, declaration.entry),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      timeout: Duration.seconds(declaration.timeoutSeconds),
+      memorySize: declaration.memoryMb,
+      loggingFormat: LoggingFormat.JSON,
+      logGroup,
+      environment: environmentOf(declaration, props),
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      bundling: BUNDLING,
+    });
+  }
+}
+
+/**
+ * The environment a function finds its resources and settings through.
+ * A name set twice or a setting without a default is a wiring mistake, and
+ * fails synthesis rather than shipping a function that reads the wrong value.
+ */
+function environmentOf(
+  declaration: FunctionDeclaration,
+  props: FunctionsProps,
+): Record<string, string> {
+  const environment: Record<string, string> = {};
+  const set = (name: string, value: string): void => {
+    if (name in environment) {
+      throw new Error(`Environment variable ${name} is wired twice`);
+    }
+    environment[name] = value;
+  };
+
+  set('NODE_OPTIONS', '--enable-source-maps');
+  for (const [table] of tableAccessOf(declaration)) {
+    set(TABLES[table].env, props.tables[table].tableName);
+  }
+  if (declaration.bucket) {
+    set(ENV.payloadBucket, props.payloadBucket.bucketName);
+  }
+  for (const queue of declaration.sendsTo) {
+    set(QUEUES[queue].env, props.queues[queue].queueUrl);
+  }
+  if (declaration.signingKey.length > 0) {
+    set(ENV.signingKeyId, props.signingKey.keyArn);
+  }
+  for (const setting of declaration.settings) {
+    const value = SETTING_DEFAULTS[setting];
+    if (value === undefined) {
+      throw new Error(`Setting ${setting} has no entry in SETTING_DEFAULTS`);
+    }
+    set(setting, value);
+  }
+  return environment;
+}
+
+/** Grants exactly the access the wiring declares, each scoped to its resource. */
+function grantDeclaredAccess(
+  fn: NodejsFunction,
+  declaration: FunctionDeclaration,
+  props: FunctionsProps,
+): void {
+  for (const [table, access] of tableAccessOf(declaration)) {
+    TABLE_GRANTS[access](props.tables[table], fn);
+  }
+  if (declaration.bucket) {
+    BUCKET_GRANTS[declaration.bucket](props.payloadBucket, fn);
+  }
+  for (const queue of declaration.sendsTo) {
+    props.queues[queue].grantSendMessages(fn);
+  }
+  for (const operation of declaration.signingKey) {
+    props.signingKey.grant(fn, SIGNING_KEY_ACTIONS[operation]);
+  }
+}

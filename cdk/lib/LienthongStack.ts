@@ -1,0 +1,70 @@
+import type { StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import { Api } from './Api';
+import { queueEntries, tableEntries } from './declarations';
+import { Functions } from './Functions';
+import { Queues } from './Queues';
+import { Storage } from './Storage';
+
+/**
+ * The whole document exchange axis in one stack, driven by
+ * `shared/config/wiring.ts`: tables, queues, functions, routes and
+ * permissions all come from that declaration, so adding to it needs no
+ * change here.
+ *
+ * The parts are exposed so the infrastructure tests can find each
+ * resource's logical id without guessing at CDK's naming.
+ */
+export class LienthongStack extends Stack {
+  readonly storage: Storage;
+  readonly signingKey: Key;
+  readonly queues: Queues;
+  readonly functions: Functions;
+  readonly api: Api;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.storage = new Storage(this, 'Storage');
+    // The axis signs what it relays with this key; its private half never
+    // leaves KMS, and losing it would orphan every signature already given.
+    this.signingKey = new Key(this, 'SigningKey', {
+      description: 'Lienthong axis signing key (ECDSA P-256)',
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      alias: 'alias/lienthong-signing',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.queues = new Queues(this, 'Queues');
+    this.functions = new Functions(this, 'Functions', {
+      tables: this.storage.tables,
+      payloadBucket: this.storage.payloadBucket,
+      queues: this.queues.queues,
+      signingKey: this.signingKey,
+    });
+    this.api = new Api(this, 'Api', { functions: this.functions.functions });
+
+    this.addOutputs();
+  }
+
+  private addOutputs(): void {
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'SigningKeyArn', { value: this.signingKey.keyArn });
+    new CfnOutput(this, 'PayloadBucketName', { value: this.storage.payloadBucket.bucketName });
+    for (const [name, declaration] of tableEntries()) {
+      new CfnOutput(this, `${declaration.id}TableName`, {
+        value: this.storage.tables[name].tableName,
+      });
+    }
+    for (const [name, declaration] of queueEntries()) {
+      new CfnOutput(this, `${declaration.id}Name`, {
+        value: this.queues.queues[name].queueName,
+      });
+      new CfnOutput(this, `${declaration.id}DlqName`, {
+        value: this.queues.deadLetterQueues[name].queueName,
+      });
+    }
+  }
+}

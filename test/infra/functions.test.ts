@@ -1,0 +1,90 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionEntries, queueEntries, tableAccessOf } from '../../cdk/lib/declarations';
+import type { FunctionDeclaration } from '../../shared/config/wiring';
+import { ENV, QUEUES, SETTING_DEFAULTS, TABLES } from '../../shared/config/wiring';
+import type { Synthesized } from './synthesize';
+import { arnOf, logicalIdOf, synthesize } from './synthesize';
+
+let synth: Synthesized;
+beforeAll(() => {
+  synth = synthesize();
+});
+
+/** The environment a wiring entry implies, with values as CloudFormation references. */
+function expectedEnvironment(declaration: FunctionDeclaration): Record<string, unknown> {
+  const { stack } = synth;
+  const environment: Record<string, unknown> = { NODE_OPTIONS: '--enable-source-maps' };
+  for (const [table] of tableAccessOf(declaration)) {
+    environment[TABLES[table].env] = { Ref: logicalIdOf(stack, stack.storage.tables[table]) };
+  }
+  if (declaration.bucket) {
+    environment[ENV.payloadBucket] = { Ref: logicalIdOf(stack, stack.storage.payloadBucket) };
+  }
+  for (const queue of declaration.sendsTo) {
+    environment[QUEUES[queue].env] = { Ref: logicalIdOf(stack, stack.queues.queues[queue]) };
+  }
+  if (declaration.signingKey.length > 0) {
+    environment[ENV.signingKeyId] = arnOf(logicalIdOf(stack, stack.signingKey));
+  }
+  for (const setting of declaration.settings) {
+    environment[setting] = SETTING_DEFAULTS[setting];
+  }
+  return environment;
+}
+
+describe('Lambda functions', () => {
+  it('has one function per FUNCTIONS entry', () => {
+    synth.template.resourceCountIs('AWS::Lambda::Function', functionEntries().length);
+  });
+
+  describe.each(functionEntries())('%s', (name, declaration) => {
+    const functionLogicalId = (): string =>
+      logicalIdOf(synth.stack, synth.stack.functions.functions[name]);
+
+    it('runs nodejs22.x on arm64 with the wiring timeout and memory', () => {
+      const found = synth.template.findResources('AWS::Lambda::Function', {
+        Properties: {
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          Timeout: declaration.timeoutSeconds,
+          MemorySize: declaration.memoryMb,
+          LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+        },
+      });
+      expect(Object.keys(found)).toContain(functionLogicalId());
+    });
+
+    it('has exactly the environment its wiring entry implies', () => {
+      const found = synth.template.findResources('AWS::Lambda::Function', {
+        Properties: {
+          Environment: { Variables: Match.objectEquals(expectedEnvironment(declaration)) },
+        },
+      });
+      expect(Object.keys(found)).toContain(functionLogicalId());
+    });
+  });
+});
+
+describe('SQS event sources', () => {
+  it('has one event source mapping per queue', () => {
+    synth.template.resourceCountIs('AWS::Lambda::EventSourceMapping', queueEntries().length);
+  });
+
+  it('reports batch item failures on every mapping', () => {
+    synth.template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it.each(queueEntries())('feeds the %s queue to its consumer in wiring batches', (name, queue) => {
+    const { stack, template } = synth;
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf(logicalIdOf(stack, stack.queues.queues[name])),
+      FunctionName: { Ref: logicalIdOf(stack, stack.functions.functions[queue.consumer]) },
+      BatchSize: queue.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+});
