@@ -1,0 +1,75 @@
+/**
+ * `npm start`: the axis on this machine. Starts the AWS emulators (unless
+ * AWS endpoint settings point elsewhere), provisions every resource and
+ * serves the HTTP API on 127.0.0.1 until SIGINT or SIGTERM.
+ *
+ * PORT (default 3000), LIENTHONG_PREFIX (default "local") and
+ * LIENTHONG_VISIBILITY_TIMEOUT_SECONDS (default: derived from the wiring)
+ * adjust it.
+ */
+import { ENDPOINT_VARIABLES } from './emulators';
+import { startLocalAxis } from './runtime';
+
+const REPEAT_WINDOW_MS = 1_000;
+
+function optionalInteger(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const axis = await startLocalAxis({
+    port: optionalInteger('PORT') ?? 3000,
+    prefix: process.env.LIENTHONG_PREFIX || undefined,
+    visibilityTimeoutSeconds: optionalInteger('LIENTHONG_VISIBILITY_TIMEOUT_SECONDS'),
+  });
+  const { provisioned } = axis;
+  const lines = [
+    `lienthong local axis ready in ${Date.now() - startedAt} ms`,
+    `  API          ${axis.url}`,
+    `  emulators    ${axis.emulators.embedded ? 'embedded (127.0.0.1)' : 'from the environment'}`,
+    `  region       ${process.env.AWS_REGION ?? '(SDK default)'}`,
+    ...ENDPOINT_VARIABLES.filter((name) => process.env[name]).map(
+      (name) => `  ${name.padEnd(26)} ${process.env[name]}`,
+    ),
+    ...Object.entries(provisioned.env).map(([name, value]) => `  ${name.padEnd(34)} ${value}`),
+    ...Object.values(provisioned.queues).map(
+      (queue) => `  dead letters of ${queue.name}: ${queue.dlqUrl}`,
+    ),
+    'Press Ctrl+C to stop.',
+  ];
+  console.log(lines.join('\n'));
+
+  // Launchers (npm, tsx) relay the terminal's Ctrl+C, which this process
+  // also receives itself: copies arriving together count as one signal.
+  let firstSignalAt: number | undefined;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (firstSignalAt !== undefined) {
+      if (Date.now() - firstSignalAt < REPEAT_WINDOW_MS) return;
+      console.error(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    firstSignalAt = Date.now();
+    console.log(`${signal}: stopping`);
+    axis.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('stopped with errors:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error('local axis failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,210 @@
+import { generateKeyPairSync, type KeyObject, sign as nodeSign } from 'node:crypto';
+import type {
+  AgencyDirectory,
+  Clock,
+  CreateOutcome,
+  ExchangeStore,
+  InboxStore,
+  PayloadStore,
+  RouteRequest,
+  Signer,
+  VerifyRequest,
+  WebhookClient,
+  WebhookResponse,
+  WorkQueue,
+} from '../../shared/domain/ports';
+import type {
+  Agency,
+  DeliveryRecord,
+  DocumentRecord,
+  InboxItem,
+  MessageRecord,
+  RecipientProgress,
+  StatusRecord,
+} from '../../shared/domain/records';
+import type { Dependencies } from '../../shared/runtime/dependencies';
+
+/**
+ * In-memory stand-ins for the ports, for unit tests of the domain only.
+ * Integration tests use the real adapters against emulators.
+ */
+
+export class FakeDirectory implements AgencyDirectory {
+  readonly agencies = new Map<string, Agency>();
+  async get(agencyId: string) {
+    return this.agencies.get(agencyId);
+  }
+  async put(agency: Agency) {
+    this.agencies.set(agency.agencyId, agency);
+  }
+}
+
+export class FakePayloads implements PayloadStore {
+  readonly objects = new Map<string, Uint8Array>();
+  async put(key: string, bytes: Uint8Array) {
+    this.objects.set(key, Uint8Array.from(bytes));
+  }
+  async get(key: string) {
+    const bytes = this.objects.get(key);
+    if (!bytes) throw new Error(`no object ${key}`);
+    return bytes;
+  }
+}
+
+export class FakeExchange implements ExchangeStore {
+  readonly messages = new Map<string, MessageRecord>();
+  readonly documents = new Map<string, DocumentRecord>();
+  readonly deliveries = new Map<string, DeliveryRecord>();
+  readonly statuses = new Map<string, StatusRecord>();
+  readonly progress = new Map<string, RecipientProgress>();
+
+  async putMessage(message: MessageRecord) {
+    this.messages.set(message.messageId, message);
+  }
+  async getMessage(messageId: string) {
+    return this.messages.get(messageId);
+  }
+  async createDocument(document: DocumentRecord): Promise<CreateOutcome> {
+    if (this.documents.has(document.documentId)) return 'exists';
+    this.documents.set(document.documentId, document);
+    return 'created';
+  }
+  async getDocument(documentId: string) {
+    return this.documents.get(documentId);
+  }
+  async findDocumentByEdxmlId(senderId: string, edxmlDocumentId: string) {
+    const matches = [...this.documents.values()]
+      .filter((d) => d.senderId === senderId && d.edxmlDocumentId === edxmlDocumentId)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return matches[0]?.documentId;
+  }
+  async markVerified(
+    documentId: string,
+    update: { signature: DocumentRecord['signature']; receipt: string; verifiedAt: string },
+  ) {
+    this.move(documentId, { state: 'verified', ...update });
+  }
+  async markRejected(documentId: string, rejection: { code: string; message: string }) {
+    this.move(documentId, { state: 'rejected', rejection });
+  }
+  async getDelivery(documentId: string, messageId: string, agencyId: string) {
+    return this.deliveries.get(`${documentId}|${messageId}|${agencyId}`);
+  }
+  async putDelivery(delivery: DeliveryRecord) {
+    const key = `${delivery.documentId}|${delivery.messageId}|${delivery.agencyId}`;
+    if (this.deliveries.get(key)?.state === 'delivered') return;
+    this.deliveries.set(key, delivery);
+  }
+  async addStatus(status: StatusRecord): Promise<CreateOutcome> {
+    const key = `${status.documentId}|${status.messageId}`;
+    if (this.statuses.has(key)) return 'exists';
+    this.statuses.set(key, status);
+    return 'created';
+  }
+  async getProgress(documentId: string, agencyId: string) {
+    return this.progress.get(`${documentId}|${agencyId}`);
+  }
+  async putProgress(progress: RecipientProgress, expectedVersion: number) {
+    const key = `${progress.documentId}|${progress.agencyId}`;
+    if ((this.progress.get(key)?.version ?? 0) !== expectedVersion) return false;
+    this.progress.set(key, progress);
+    return true;
+  }
+  async getTimeline(documentId: string) {
+    const of = <T extends { documentId: string }>(map: Map<string, T>) =>
+      [...map.values()].filter((item) => item.documentId === documentId);
+    return {
+      deliveries: of(this.deliveries),
+      statuses: of(this.statuses),
+      progress: of(this.progress),
+    };
+  }
+  private move(documentId: string, fields: Partial<DocumentRecord>) {
+    const document = this.documents.get(documentId);
+    if (document?.state === 'received') this.documents.set(documentId, { ...document, ...fields });
+  }
+}
+
+export class FakeInbox implements InboxStore {
+  readonly items = new Map<string, InboxItem>();
+  async add(item: InboxItem): Promise<CreateOutcome> {
+    const key = `${item.agencyId}|${item.messageId}`;
+    if (this.items.has(key)) return 'exists';
+    this.items.set(key, item);
+    return 'created';
+  }
+  async list(agencyId: string, page: { limit: number; cursor?: string }) {
+    const all = [...this.items.values()]
+      .filter((item) => item.agencyId === agencyId)
+      .sort((a, b) => a.messageId.localeCompare(b.messageId));
+    const start = page.cursor ? all.findIndex((item) => item.messageId > page.cursor!) : 0;
+    const items = start < 0 ? [] : all.slice(start, start + page.limit);
+    const more = start >= 0 && start + page.limit < all.length;
+    return { items, cursor: more ? items[items.length - 1].messageId : undefined };
+  }
+}
+
+export class FakeQueue<T> implements WorkQueue<T> {
+  readonly sent: T[] = [];
+  async send(messages: readonly T[]) {
+    this.sent.push(...messages);
+  }
+}
+
+/** A real P-256 key in memory: signatures are DER, as KMS returns them. */
+export class FakeSigner implements Signer {
+  readonly keyId = 'test-key';
+  readonly publicKey: KeyObject;
+  private readonly privateKey: KeyObject;
+  constructor() {
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    this.publicKey = pair.publicKey;
+    this.privateKey = pair.privateKey;
+  }
+  async sign(message: Uint8Array) {
+    return nodeSign('sha256', message, this.privateKey);
+  }
+}
+
+export interface RecordedPost {
+  readonly url: string;
+  readonly body: Uint8Array;
+  readonly headers: Record<string, string>;
+}
+
+export class FakeWebhook implements WebhookClient {
+  readonly posts: RecordedPost[] = [];
+  status = 200;
+  async post(url: string, body: Uint8Array, headers: Record<string, string>) {
+    this.posts.push({ url, body, headers });
+    return { status: this.status } satisfies WebhookResponse;
+  }
+}
+
+export class FixedClock implements Clock {
+  constructor(private current = new Date('2026-12-04T09:00:00.000Z')) {}
+  now() {
+    return new Date(this.current);
+  }
+  advance(ms: number) {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** A full set of fakes wired like the real dependencies. */
+export function fakeDependencies() {
+  const fakes = {
+    directory: new FakeDirectory(),
+    exchange: new FakeExchange(),
+    inbox: new FakeInbox(),
+    payloads: new FakePayloads(),
+    verifyQueue: new FakeQueue<VerifyRequest>(),
+    routeQueue: new FakeQueue<RouteRequest>(),
+    signer: new FakeSigner(),
+    webhook: new FakeWebhook(),
+    clock: new FixedClock(),
+    maxBodyBytes: 4 * 1024 * 1024,
+    routeMaxReceiveCount: 5,
+  };
+  return fakes satisfies Dependencies;
+}
