@@ -10,11 +10,19 @@ const parse = (value: unknown): RouteRequest | undefined =>
 
 /** Route queue consumer: delivers one message to one agency. */
 export const handler = sqsHandler(parse, async ({ body, deps, receiveCount }) => {
-  const outcome = await routeMessage(
-    { ...deps, maxReceiveCount: deps.routeMaxReceiveCount },
-    body,
-    receiveCount,
-  );
+  // Named one by one: spreading `deps` would build every adapter, including
+  // queues this function has no settings for when deployed.
+  const routeDeps = {
+    directory: deps.directory,
+    exchange: deps.exchange,
+    payloads: deps.payloads,
+    inbox: deps.inbox,
+    webhook: deps.webhook,
+    signer: deps.signer,
+    clock: deps.clock,
+    maxReceiveCount: deps.routeMaxReceiveCount,
+  };
+  const outcome = await routeMessage(routeDeps, body, receiveCount);
   logger.info('message routed', {
     documentId: body.documentId,
     messageId: body.messageId,

@@ -34,8 +34,11 @@ export interface ExchangeStore {
   /** Creates the document unless one with the same id exists. */
   createDocument(document: DocumentRecord): Promise<CreateOutcome>;
   getDocument(documentId: string): Promise<DocumentRecord | undefined>;
-  /** The newest document that `senderId` sent with this edXML `DocumentId`. */
-  findDocumentByEdxmlId(senderId: string, edxmlDocumentId: string): Promise<string | undefined>;
+  /**
+   * Documents that `senderId` sent with this edXML `DocumentId`, newest
+   * first: senders reuse DocumentIds (updates, replacements, resends).
+   */
+  findDocumentsByEdxmlId(senderId: string, edxmlDocumentId: string): Promise<string[]>;
   markVerified(
     documentId: string,
     update: { signature: DocumentRecord['signature']; receipt: string; verifiedAt: string },

@@ -33,7 +33,7 @@ export function errorResponse(
   requestId: string,
 ): APIGatewayProxyStructuredResultV2 {
   if (error instanceof AxisError) {
-    return jsonResponse(error.httpStatus, {
+    const response = jsonResponse(error.httpStatus, {
       error: {
         code: error.code,
         message: error.message,
@@ -41,6 +41,11 @@ export function errorResponse(
         requestId,
       },
     });
+    // RFC 9110 asks a 401 to name the scheme the client should use.
+    if (error.httpStatus === 401) {
+      response.headers = { ...response.headers, 'www-authenticate': 'Bearer realm="lienthong"' };
+    }
+    return response;
   }
   return jsonResponse(500, {
     error: { code: 'INTERNAL', message: 'internal error; quote the requestId', requestId },

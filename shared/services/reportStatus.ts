@@ -44,21 +44,25 @@ export async function reportStatus(
 
   const sha256 = sha256Hex(body);
   const messageId = statusMessageIdFor(caller.agencyId, sha256);
-  const receivedAt = deps.clock.now().toISOString();
-  const payloadKey = `statuses/${messageId}.edxml`;
-  await deps.payloads.put(payloadKey, body);
-  await deps.exchange.putMessage({
-    messageId,
-    kind: 'status',
-    documentId: document.documentId,
-    from: caller.agencyId,
-    to: [document.senderId],
-    payloadKey,
-    sha256,
-    size: body.byteLength,
-    createdAt: receivedAt,
-    statusCode: status.statusCode,
-  });
+  // A retry of the same bytes keeps the first arrival's record and time.
+  const previous = await deps.exchange.getMessage(messageId);
+  const receivedAt = previous?.createdAt ?? deps.clock.now().toISOString();
+  if (!previous) {
+    const payloadKey = `statuses/${messageId}.edxml`;
+    await deps.payloads.put(payloadKey, body);
+    await deps.exchange.putMessage({
+      messageId,
+      kind: 'status',
+      documentId: document.documentId,
+      from: caller.agencyId,
+      to: [document.senderId],
+      payloadKey,
+      sha256,
+      size: body.byteLength,
+      createdAt: receivedAt,
+      statusCode: status.statusCode,
+    });
+  }
   const outcome = await deps.exchange.addStatus({
     documentId: document.documentId,
     messageId,
@@ -68,7 +72,8 @@ export async function reportStatus(
     ...(status.description ? { description: status.description } : {}),
     ...(status.timestamp ? { reportedAt: status.timestamp } : {}),
   });
-  const currentStatus = await advanceProgress(deps, document.documentId, caller, status);
+  const duplicate = outcome === 'exists';
+  const currentStatus = await advanceProgress(deps, document.documentId, caller, status, duplicate);
 
   // Sent on every time, duplicates included: delivery skips what already
   // arrived, and this covers a first attempt that stopped before queueing.
@@ -80,7 +85,7 @@ export async function reportStatus(
     documentId: document.documentId,
     statusCode: status.statusCode,
     currentStatus,
-    duplicate: outcome === 'exists',
+    duplicate,
   };
 }
 
@@ -105,14 +110,19 @@ async function checkStatus(
     );
   }
   const { organId, documentId: edxmlId } = status.responseFor;
-  const documentId = await exchange.findDocumentByEdxmlId(organId, edxmlId);
-  const document = documentId ? await exchange.getDocument(documentId) : undefined;
-  if (!document || document.state === 'rejected') {
+  const ids = await exchange.findDocumentsByEdxmlId(organId, edxmlId);
+  const candidates = (await Promise.all(ids.map((id) => exchange.getDocument(id)))).filter(
+    (found): found is DocumentRecord => found !== undefined && found.state !== 'rejected',
+  );
+  if (candidates.length === 0) {
     throw new AxisError(
       'UNKNOWN_DOCUMENT',
       `no document ${edxmlId} from ${organId} was delivered through this axis`,
     );
   }
+  // Senders reuse DocumentIds: the newest one this caller received is meant.
+  const document =
+    candidates.find((found) => found.recipients.includes(caller.agencyId)) ?? candidates[0];
   if (!document.recipients.includes(caller.agencyId)) {
     throw new AxisError(
       'NOT_A_RECIPIENT',
@@ -127,9 +137,13 @@ async function advanceProgress(
   documentId: string,
   caller: Agency,
   status: EdxmlStatus,
+  duplicate: boolean,
 ): Promise<string> {
   for (let attempt = 0; attempt < MAX_PROGRESS_ATTEMPTS; attempt++) {
     const current = await deps.exchange.getProgress(documentId, caller.agencyId);
+    // A retried report already applied must not move a repeatable 05 again;
+    // one whose first attempt stopped before this point still applies.
+    if (duplicate && current?.statusCode === status.statusCode) return current.statusCode;
     if (!advancesStatus(current?.statusCode, status.statusCode)) {
       return current?.statusCode ?? status.statusCode;
     }

@@ -47,7 +47,7 @@ export class FakePayloads implements PayloadStore {
   async get(key: string) {
     const bytes = this.objects.get(key);
     if (!bytes) throw new Error(`no object ${key}`);
-    return bytes;
+    return Uint8Array.from(bytes);
   }
 }
 
@@ -72,11 +72,11 @@ export class FakeExchange implements ExchangeStore {
   async getDocument(documentId: string) {
     return this.documents.get(documentId);
   }
-  async findDocumentByEdxmlId(senderId: string, edxmlDocumentId: string) {
+  async findDocumentsByEdxmlId(senderId: string, edxmlDocumentId: string) {
     const matches = [...this.documents.values()]
       .filter((d) => d.senderId === senderId && d.edxmlDocumentId === edxmlDocumentId)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return matches[0]?.documentId;
+    return matches.map((d) => d.documentId);
   }
   async markVerified(
     documentId: string,

@@ -26,6 +26,8 @@ const edxmlKey = (senderId: string, edxmlDocumentId: string) => `${senderId}|${e
 
 type Item = Record<string, unknown>;
 
+const MAX_DOCUMENTS_PER_EDXML_ID = 50;
+
 function strip<T>(item: Item): T {
   const { pk: _pk, sk: _sk, edxmlKey: _edxmlKey, ...rest } = item;
   return rest as T;
@@ -56,10 +58,7 @@ export class DynamoExchangeStore implements ExchangeStore {
     return this.get<DocumentRecord>(docKey(documentId), META);
   }
 
-  async findDocumentByEdxmlId(
-    senderId: string,
-    edxmlDocumentId: string,
-  ): Promise<string | undefined> {
+  async findDocumentsByEdxmlId(senderId: string, edxmlDocumentId: string): Promise<string[]> {
     const index = TABLES.exchange.indexes[0];
     const { Items } = await documentClient().send(
       new QueryCommand({
@@ -69,10 +68,11 @@ export class DynamoExchangeStore implements ExchangeStore {
         ExpressionAttributeNames: { '#key': index.partitionKey },
         ExpressionAttributeValues: { ':key': edxmlKey(senderId, edxmlDocumentId) },
         ScanIndexForward: false,
-        Limit: 1,
+        // Enough for every resend and revision of one document in practice.
+        Limit: MAX_DOCUMENTS_PER_EDXML_ID,
       }),
     );
-    return Items?.[0]?.documentId as string | undefined;
+    return (Items ?? []).map((item) => item.documentId as string);
   }
 
   async markVerified(
