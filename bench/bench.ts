@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { startEmulators } from '../local/emulators';
+import { applyToProcessEnv } from '../local/processEnv';
 import { provisionAxis } from '../local/provision';
 import { startLocalAxis } from '../local/runtime';
 import { dependencies, resetDependencies } from '../shared/runtime/dependencies';
@@ -23,6 +24,7 @@ const sample = readFileSync(
 
 async function main(): Promise<void> {
   const emulators = await startEmulators();
+  applyToProcessEnv(emulators.env);
   try {
     console.log(
       `lienthong bench: ${count} documents of ${Buffer.byteLength(sample)} bytes, ` +
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     }
     console.log(`\nend to end (submit → verify → route → webhook), local runtime on emulators`);
     console.log(`  documents/s          ${(count / throughput.seconds).toFixed(1)}`);
+    console.log(`  submissions/s        ${(count / throughput.submitSeconds).toFixed(1)}`);
     console.log(
       `  deliveries/s         ${(throughput.deliveries / throughput.seconds).toFixed(1)}`,
     );

@@ -12,6 +12,8 @@ export interface ThroughputResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly undelivered: number;
+  /** Time until the last submission was answered. */
+  readonly submitSeconds: number;
 }
 
 const SENDER = '000.00.00.G22';
@@ -64,6 +66,7 @@ export async function measureThroughput(
     const { documentId } = await client.submitDocument(bytes);
     submittedAt.set(documentId, before);
   });
+  const submitSeconds = (performance.now() - started) / 1000;
   const complete = () =>
     [...submittedAt.keys()].every((id) => (arrivals.get(id)?.length ?? 0) >= RECIPIENTS.length);
   const deadline = performance.now() + deadlineMs;
@@ -87,5 +90,6 @@ export async function measureThroughput(
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     undelivered,
+    submitSeconds,
   };
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
 import { FUNCTIONS, type FunctionName, QUEUES, type QueueName } from '../shared/config/wiring';
+import { resetDependencies } from '../shared/runtime/dependencies';
 import { type Emulators, startEmulators } from './emulators';
 import { type HttpApi, type HttpRoute, startHttpApi } from './httpApi';
 import type { LambdaHandler } from './lambdaContext';
@@ -117,6 +118,10 @@ export async function startLocalAxis(options: LocalAxisOptions = {}): Promise<Lo
     // Owned embedded emulators vanish with their data; anything else is cleaned up.
     if (!(ownsEmulators && emulators.embedded)) cleanups.push(() => provisioned.teardown());
     cleanups.push(applyToProcessEnv(provisioned.env));
+    // Handlers keep their adapters for the life of the process, as in Lambda;
+    // a new axis in the same process must not reuse the last one's names.
+    resetDependencies();
+    cleanups.push(resetDependencies);
 
     const functions = activeFunctions();
     const loaded = await Promise.all(
@@ -142,6 +147,7 @@ export async function startLocalAxis(options: LocalAxisOptions = {}): Promise<Lo
         queueUrl: provisioned.queues[queue].url,
         queueArn: provisioned.queues[queue].arn,
         batchSize: QUEUES[queue].batchSize,
+        concurrency: QUEUES[queue].maxConcurrency,
         handler: handlers[fn] as LambdaHandler<SQSEvent, unknown>,
         functionName: deployedName(prefix, fn),
         timeoutSeconds: FUNCTIONS[fn].timeoutSeconds,

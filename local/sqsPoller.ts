@@ -17,6 +17,8 @@ export interface SqsPollerOptions {
   readonly queueArn?: string;
   /** Records per event; SQS hands out at most 10 per receive. */
   readonly batchSize: number;
+  /** Batches handled at once, as Lambda scales an event source mapping (default 1). */
+  readonly concurrency?: number;
   readonly handler: LambdaHandler<SQSEvent, unknown>;
   readonly functionName: string;
   readonly timeoutSeconds: number;
@@ -60,7 +62,8 @@ function arnFromUrl(queueUrl: string, region: string): string {
  * `batchItemFailures` are deleted; if the handler throws or times out none
  * are. Failed messages are left alone to reappear after the queue's
  * visibility timeout and reach the dead-letter queue through its redrive
- * policy, exactly as deployed. One batch at a time.
+ * policy, exactly as deployed. `concurrency` loops poll side by side, as Lambda runs
+ * several batches of one mapping at once.
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  */
 export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
@@ -169,7 +172,8 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
   }
 
-  const running = loop().catch(reportPollError);
+  const loops = Math.max(1, options.concurrency ?? 1);
+  const running = Promise.all(Array.from({ length: loops }, () => loop().catch(reportPollError)));
   let stopped: Promise<void> | undefined;
   return {
     stop: () => {

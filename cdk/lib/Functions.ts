@@ -100,6 +100,7 @@ export class Functions extends Construct {
       this.functions[queue.consumer].addEventSource(
         new SqsEventSource(props.queues[name], {
           batchSize: queue.batchSize,
+          maxConcurrency: queue.maxConcurrency,
           // One bad message must not send its whole batch back to the queue.
           reportBatchItemFailures: true,
         }),

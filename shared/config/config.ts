@@ -17,6 +17,8 @@ export interface AxisConfig {
   readonly routeMaxReceiveCount: number;
   readonly maxBodyBytes: number;
   readonly webhookTimeoutMs: number;
+  /** How long a warm function trusts an agency it has read (0 turns caching off). */
+  readonly directoryCacheSeconds: number;
   /**
    * Emulators and LocalStack serve S3 on one host, so buckets go in the path
    * rather than the host name whenever an S3 endpoint is configured.
@@ -85,6 +87,16 @@ export function readConfig(env: Env = process.env): AxisConfig {
     },
     get webhookTimeoutMs() {
       return positiveInteger(env, ENV.webhookTimeoutMs);
+    },
+    get directoryCacheSeconds() {
+      const raw = text(env, ENV.directoryCacheSeconds);
+      const value = Number(raw);
+      if (!Number.isSafeInteger(value) || value < 0) {
+        throw new ConfigurationError(
+          `${ENV.directoryCacheSeconds} must be a whole number of seconds, got "${raw}"`,
+        );
+      }
+      return value;
     },
     get s3ForcePathStyle() {
       return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);

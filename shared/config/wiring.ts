@@ -19,6 +19,7 @@ export const ENV = {
   routeMaxReceiveCount: 'LIENTHONG_ROUTE_MAX_RECEIVE_COUNT',
   maxBodyBytes: 'LIENTHONG_MAX_BODY_BYTES',
   webhookTimeoutMs: 'LIENTHONG_WEBHOOK_TIMEOUT_MS',
+  directoryCacheSeconds: 'LIENTHONG_DIRECTORY_CACHE_SECONDS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -84,6 +85,11 @@ export interface QueueDeclaration {
   /** The function that consumes the queue (an event source mapping). */
   readonly consumer: FunctionName;
   readonly batchSize: number;
+  /**
+   * Batches the consumer works on at once: the event source mapping's
+   * maximum concurrency when deployed, the number of pollers locally.
+   */
+  readonly maxConcurrency: number;
   /** Receives before a message moves to the queue's dead-letter queue. */
   readonly maxReceiveCount: number;
   /** Long enough for a retry to be worth it, short enough to notice. */
@@ -96,6 +102,7 @@ export const QUEUES = {
     env: ENV.verifyQueueUrl,
     consumer: 'verify',
     batchSize: 10,
+    maxConcurrency: 4,
     maxReceiveCount: 5,
     dlqRetentionDays: 14,
   },
@@ -104,6 +111,7 @@ export const QUEUES = {
     env: ENV.routeQueueUrl,
     consumer: 'route',
     batchSize: 10,
+    maxConcurrency: 4,
     maxReceiveCount: 5,
     dlqRetentionDays: 14,
   },
@@ -145,7 +153,7 @@ export const FUNCTIONS = {
     bucket: 'write',
     sendsTo: ['verify'],
     signingKey: [],
-    settings: [ENV.maxBodyBytes],
+    settings: [ENV.maxBodyBytes, ENV.directoryCacheSeconds],
   },
   verify: {
     entry: 'functions/verify/index.ts',
@@ -167,7 +175,7 @@ export const FUNCTIONS = {
     bucket: 'read',
     sendsTo: [],
     signingKey: ['sign'],
-    settings: [ENV.routeMaxReceiveCount, ENV.webhookTimeoutMs],
+    settings: [ENV.routeMaxReceiveCount, ENV.webhookTimeoutMs, ENV.directoryCacheSeconds],
   },
   statusCallback: {
     entry: 'functions/status-callback/index.ts',
@@ -178,7 +186,7 @@ export const FUNCTIONS = {
     bucket: 'write',
     sendsTo: ['route'],
     signingKey: [],
-    settings: [ENV.maxBodyBytes],
+    settings: [ENV.maxBodyBytes, ENV.directoryCacheSeconds],
   },
   inbox: {
     entry: 'functions/inbox/index.ts',
@@ -188,7 +196,7 @@ export const FUNCTIONS = {
     tables: { agencies: 'read', inbox: 'read' },
     sendsTo: [],
     signingKey: [],
-    settings: [],
+    settings: [ENV.directoryCacheSeconds],
   },
   download: {
     entry: 'functions/download/index.ts',
@@ -199,7 +207,7 @@ export const FUNCTIONS = {
     bucket: 'read',
     sendsTo: [],
     signingKey: [],
-    settings: [],
+    settings: [ENV.directoryCacheSeconds],
   },
   timeline: {
     entry: 'functions/timeline/index.ts',
@@ -209,7 +217,7 @@ export const FUNCTIONS = {
     tables: { agencies: 'read', exchange: 'read' },
     sendsTo: [],
     signingKey: [],
-    settings: [],
+    settings: [ENV.directoryCacheSeconds],
   },
 } as const satisfies Record<FunctionName, FunctionDeclaration>;
 
@@ -218,6 +226,7 @@ export const SETTING_DEFAULTS: Partial<Record<EnvName, string>> = {
   [ENV.maxBodyBytes]: String(4 * 1024 * 1024),
   [ENV.routeMaxReceiveCount]: String(QUEUES.route.maxReceiveCount),
   [ENV.webhookTimeoutMs]: '10000',
+  [ENV.directoryCacheSeconds]: '30',
 };
 
 /** The queue a function consumes, if any. */

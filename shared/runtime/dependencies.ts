@@ -18,6 +18,7 @@ import type {
   WebhookClient,
   WorkQueue,
 } from '../domain/ports';
+import { CachingAgencyDirectory } from '../services/CachingAgencyDirectory';
 
 /**
  * The composition root: real adapters, built from the configuration on first
@@ -51,7 +52,11 @@ function memo<T>(build: () => T): () => T {
 
 export function createDependencies(env: Record<string, string | undefined> = process.env) {
   const config = readConfig(env);
-  const directory = memo(() => new DynamoAgencyDirectory(config.agenciesTable));
+  const directory = memo((): AgencyDirectory => {
+    const table = new DynamoAgencyDirectory(config.agenciesTable);
+    const seconds = config.directoryCacheSeconds;
+    return seconds > 0 ? new CachingAgencyDirectory(table, systemClock, seconds * 1000) : table;
+  });
   const exchange = memo(() => new DynamoExchangeStore(config.exchangeTable));
   const inbox = memo(() => new DynamoInboxStore(config.inboxTable));
   const payloads = memo(

@@ -85,6 +85,7 @@ describe('SQS event sources', () => {
       FunctionName: { Ref: logicalIdOf(stack, stack.functions.functions[queue.consumer]) },
       BatchSize: queue.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: queue.maxConcurrency },
     });
   });
 });
