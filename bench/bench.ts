@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     console.log(`\nend to end (submit → verify → route → webhook), local runtime on emulators`);
     console.log(`  documents/s          ${(count / throughput.seconds).toFixed(1)}`);
     console.log(`  submissions/s        ${(count / throughput.submitSeconds).toFixed(1)}`);
+    console.log(`  submit answer p50    ${ms(throughput.submitP50Ms)}`);
     console.log(
       `  deliveries/s         ${(throughput.deliveries / throughput.seconds).toFixed(1)}`,
     );

@@ -14,6 +14,8 @@ export interface ThroughputResult {
   readonly undelivered: number;
   /** Time until the last submission was answered. */
   readonly submitSeconds: number;
+  /** How long one POST /v1/documents took to answer, under this load. */
+  readonly submitP50Ms: number;
 }
 
 const SENDER = '000.00.00.G22';
@@ -32,6 +34,7 @@ export async function measureThroughput(
   deadlineMs: number,
 ): Promise<ThroughputResult> {
   const submittedAt = new Map<string, number>();
+  const submitTimes: number[] = [];
   const arrivals = new Map<string, number[]>();
   const server = createServer((request, response) => {
     const documentId = String(request.headers['x-lienthong-document-id'] ?? '');
@@ -64,6 +67,7 @@ export async function measureThroughput(
     const bytes = variantOf(sample, index);
     const before = performance.now();
     const { documentId } = await client.submitDocument(bytes);
+    submitTimes.push(performance.now() - before);
     submittedAt.set(documentId, before);
   });
   const submitSeconds = (performance.now() - started) / 1000;
@@ -91,5 +95,6 @@ export async function measureThroughput(
     p99Ms: percentile(latencies, 99),
     undelivered,
     submitSeconds,
+    submitP50Ms: percentile(submitTimes, 50),
   };
 }

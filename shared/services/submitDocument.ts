@@ -61,18 +61,21 @@ export async function submitDocument(
 
   const createdAt = deps.clock.now().toISOString();
   const payloadKey = `documents/${documentId}.edxml`;
-  await deps.payloads.put(payloadKey, body);
-  await deps.exchange.putMessage({
-    messageId: documentId,
-    kind: 'document',
-    documentId,
-    from: caller.agencyId,
-    to: recipients,
-    payloadKey,
-    sha256,
-    size: body.byteLength,
-    createdAt,
-  });
+  // The document record comes last: once it exists, its bytes and message do.
+  await Promise.all([
+    deps.payloads.put(payloadKey, body),
+    deps.exchange.putMessage({
+      messageId: documentId,
+      kind: 'document',
+      documentId,
+      from: caller.agencyId,
+      to: recipients,
+      payloadKey,
+      sha256,
+      size: body.byteLength,
+      createdAt,
+    }),
+  ]);
   const document: DocumentRecord = {
     documentId,
     senderId: caller.agencyId,

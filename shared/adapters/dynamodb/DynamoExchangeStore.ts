@@ -8,7 +8,7 @@ import type {
   RecipientProgress,
   StatusRecord,
 } from '../../domain/records';
-import { documentClient, isConditionFailure } from './documentClient';
+import { documentClient, isConditionFailure, putIfAbsent } from './documentClient';
 
 /**
  * Documents, messages, deliveries and statuses in one table.
@@ -190,19 +190,7 @@ export class DynamoExchangeStore implements ExchangeStore {
   }
 
   private async putOnce(item: Item): Promise<CreateOutcome> {
-    try {
-      await documentClient().send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return 'created';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'exists';
-      throw error;
-    }
+    return putIfAbsent(this.tableName, item, 'pk');
   }
 
   /** Moves a document out of 'received' once; a repeat changes nothing. */

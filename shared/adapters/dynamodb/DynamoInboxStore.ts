@@ -1,8 +1,8 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AxisError } from '../../domain/AxisError';
 import type { CreateOutcome, InboxStore } from '../../domain/ports';
 import type { InboxItem } from '../../domain/records';
-import { documentClient, isConditionFailure } from './documentClient';
+import { documentClient, putIfAbsent } from './documentClient';
 
 /**
  * Pull inboxes: one partition per agency, one item per message. The item's
@@ -12,19 +12,7 @@ export class DynamoInboxStore implements InboxStore {
   constructor(private readonly tableName: string) {}
 
   async add(item: InboxItem): Promise<CreateOutcome> {
-    try {
-      await documentClient().send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(messageId)',
-        }),
-      );
-      return 'created';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'exists';
-      throw error;
-    }
+    return putIfAbsent(this.tableName, { ...item }, 'messageId');
   }
 
   async list(

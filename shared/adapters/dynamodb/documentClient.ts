@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { CreateOutcome } from '../../domain/ports';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -18,4 +19,31 @@ export function documentClient(): DynamoDBDocumentClient {
 /** True when a conditional write was refused because its condition failed. */
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Writes an item unless one with its key exists: the building block of every
+ * write the axis must do once, whatever retries happen around it.
+ *
+ * @param keyAttribute the table's partition key, whose absence is the condition
+ */
+export async function putIfAbsent(
+  tableName: string,
+  item: Record<string, unknown>,
+  keyAttribute: string,
+): Promise<CreateOutcome> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#key)',
+        ExpressionAttributeNames: { '#key': keyAttribute },
+      }),
+    );
+    return 'created';
+  } catch (error) {
+    if (isConditionFailure(error)) return 'exists';
+    throw error;
+  }
 }
