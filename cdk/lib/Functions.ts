@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -71,6 +72,8 @@ export interface FunctionsProps {
   readonly payloadBucket: IBucket;
   readonly queues: Record<QueueName, IQueue>;
   readonly signingKey: IKey;
+  /** Retired signing keys, still published so that what they signed stays verifiable. */
+  readonly retiredSigningKeyArns: readonly string[];
 }
 
 /**
@@ -168,7 +171,10 @@ function environmentOf(
     set(ENV.signingKeyId, props.signingKey.keyArn);
   }
   for (const setting of declaration.settings) {
-    const value = SETTING_DEFAULTS[setting];
+    const value =
+      setting === ENV.retiredKeyIds
+        ? props.retiredSigningKeyArns.join(',')
+        : SETTING_DEFAULTS[setting];
     if (value === undefined) {
       throw new Error(`Setting ${setting} has no entry in SETTING_DEFAULTS`);
     }
@@ -194,5 +200,13 @@ function grantDeclaredAccess(
   }
   for (const operation of declaration.signingKey) {
     props.signingKey.grant(fn, SIGNING_KEY_ACTIONS[operation]);
+  }
+  if (declaration.signingKey.includes('getPublicKey') && props.retiredSigningKeyArns.length > 0) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: [SIGNING_KEY_ACTIONS.getPublicKey],
+        resources: [...props.retiredSigningKeyArns],
+      }),
+    );
   }
 }

@@ -43,6 +43,7 @@ export class LienthongStack extends Stack {
       payloadBucket: this.storage.payloadBucket,
       queues: this.queues.queues,
       signingKey: this.signingKey,
+      retiredSigningKeyArns: retiredSigningKeyArns(this),
     });
     this.api = new Api(this, 'Api', { functions: this.functions.functions });
 
@@ -67,4 +68,16 @@ export class LienthongStack extends Stack {
       });
     }
   }
+}
+
+/**
+ * ARNs of signing keys the axis no longer signs with but still publishes,
+ * from the context key `lienthong:retiredSigningKeyArns` (a JSON array or a
+ * comma-separated list), e.g. `cdk deploy -c lienthong:retiredSigningKeyArns=arn:…`.
+ */
+function retiredSigningKeyArns(scope: Construct): string[] {
+  const value: unknown = scope.node.tryGetContext('lienthong:retiredSigningKeyArns');
+  if (value === undefined || value === '') return [];
+  const list = Array.isArray(value) ? value : String(value).split(',');
+  return list.map((arn) => String(arn).trim()).filter((arn) => arn !== '');
 }

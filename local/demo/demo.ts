@@ -7,9 +7,8 @@
  * processing statuses, and prints what happened. Exits 0 only if every
  * document reached every recipient and every status reached its sender.
  */
-import { KmsSigner } from '../../shared/adapters/kms/KmsSigner';
 import { AxisClient, AxisRequestError } from '../../shared/client/AxisClient';
-import { ENV } from '../../shared/config/wiring';
+import { fetchAxisKeys } from '../../shared/client/fetchAxisKeys';
 import { dependencies } from '../../shared/runtime/dependencies';
 import { registerAgency } from '../../shared/services/registerAgency';
 import { startLocalAxis } from '../runtime';
@@ -27,8 +26,9 @@ async function main(): Promise<number> {
   const axis = await startLocalAxis({ visibilityTimeoutSeconds: 2 });
   log.add('demo', `axis listening on ${axis.url}`);
   const agencies = new Map<string, DemoAgency>();
-  const publicKey = await new KmsSigner(axis.env[ENV.signingKeyId]).publicKeyDer();
-  const hooks = await startWebhookServer(agencies, publicKey, log);
+  const axisKeys = await fetchAxisKeys(axis.url);
+  log.add('demo', `fetched the axis's public keys from ${axis.url}/.well-known/jwks.json`);
+  const hooks = await startWebhookServer(agencies, axisKeys, log);
   try {
     for (const profile of DEMO_AGENCIES) {
       const webhookUrl = profile.channel === 'webhook' ? hooks.urlFor(profile.agencyId) : undefined;

@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyDelivery } from '../../shared/client/verifyDelivery';
@@ -7,20 +7,15 @@ import type { DemoLog } from './DemoLog';
 
 /**
  * The webhook endpoints of the demo's push agencies, on 127.0.0.1. Each
- * delivery is checked with nothing but the axis's public key before the
- * agency accepts it; one that does not verify is answered 401 and the axis
- * will retry it.
+ * delivery is checked with nothing but the axis's published keys (its JWKS)
+ * before the agency accepts it; one that does not verify is answered 401 and
+ * the axis will retry it.
  */
 export async function startWebhookServer(
   agencies: ReadonlyMap<string, DemoAgency>,
-  axisPublicKeyDer: Uint8Array,
+  axisKeys: (kid: string) => KeyObject | undefined,
   log: DemoLog,
 ): Promise<{ urlFor(agencyId: string): string; close(): Promise<void> }> {
-  const axisKey: KeyObject = createPublicKey({
-    key: Buffer.from(axisPublicKeyDer),
-    format: 'der',
-    type: 'spki',
-  });
   const server: Server = createServer(async (request, response) => {
     const agencyId = decodeURIComponent(request.url?.split('/')[2] ?? '');
     const agency = agencies.get(agencyId);
@@ -30,7 +25,7 @@ export async function startWebhookServer(
     }
     const body = await readBody(request);
     try {
-      const delivery = verifyDelivery(request.headers, body, agencyId, () => axisKey);
+      const delivery = verifyDelivery(request.headers, body, agencyId, axisKeys);
       agency.accept(delivery.messageId, body, 'webhook, axis signature verified');
       response.writeHead(204).end();
     } catch (error) {

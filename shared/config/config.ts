@@ -17,6 +17,8 @@ export interface AxisConfig {
   readonly routeMaxReceiveCount: number;
   readonly maxBodyBytes: number;
   readonly webhookTimeoutMs: number;
+  /** Retired signing keys, still published in the JWKS. */
+  readonly retiredKeyIds: readonly string[];
   /** How long a warm function trusts an agency it has read (0 turns caching off). */
   readonly directoryCacheSeconds: number;
   /**
@@ -97,6 +99,13 @@ export function readConfig(env: Env = process.env): AxisConfig {
         );
       }
       return value;
+    },
+    get retiredKeyIds() {
+      const raw = env[ENV.retiredKeyIds] ?? SETTING_DEFAULTS[ENV.retiredKeyIds] ?? '';
+      return raw
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key !== '');
     },
     get s3ForcePathStyle() {
       return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);

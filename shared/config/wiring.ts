@@ -20,6 +20,7 @@ export const ENV = {
   maxBodyBytes: 'LIENTHONG_MAX_BODY_BYTES',
   webhookTimeoutMs: 'LIENTHONG_WEBHOOK_TIMEOUT_MS',
   directoryCacheSeconds: 'LIENTHONG_DIRECTORY_CACHE_SECONDS',
+  retiredKeyIds: 'LIENTHONG_RETIRED_KEY_IDS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -77,7 +78,8 @@ export type FunctionName =
   | 'statusCallback'
   | 'inbox'
   | 'download'
-  | 'timeline';
+  | 'timeline'
+  | 'keys';
 
 export interface QueueDeclaration {
   readonly id: string;
@@ -219,6 +221,16 @@ export const FUNCTIONS = {
     signingKey: [],
     settings: [ENV.directoryCacheSeconds],
   },
+  keys: {
+    entry: 'functions/keys/index.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    routes: ['GET /.well-known/jwks.json'],
+    tables: {},
+    sendsTo: [],
+    signingKey: ['getPublicKey'],
+    settings: [ENV.retiredKeyIds],
+  },
 } as const satisfies Record<FunctionName, FunctionDeclaration>;
 
 /** Plain settings and their defaults, used when the environment is silent. */
@@ -227,6 +239,9 @@ export const SETTING_DEFAULTS: Partial<Record<EnvName, string>> = {
   [ENV.routeMaxReceiveCount]: String(QUEUES.route.maxReceiveCount),
   [ENV.webhookTimeoutMs]: '10000',
   [ENV.directoryCacheSeconds]: '30',
+  // Comma-separated ARNs of retired signing keys, still published so that
+  // what they signed stays verifiable; the stack fills it from its context.
+  [ENV.retiredKeyIds]: '',
 };
 
 /** The queue a function consumes, if any. */

@@ -86,6 +86,11 @@ export interface Signer {
   sign(message: Uint8Array): Promise<Uint8Array>;
 }
 
+/** The axis's public keys, current first, then retired ones still published. */
+export interface PublicKeySource {
+  list(): Promise<Array<{ kid: string; spki: Uint8Array }>>;
+}
+
 export interface WebhookResponse {
   readonly status: number;
 }

@@ -30,6 +30,37 @@ export type ApiAction = (request: ApiRequest) => Promise<APIGatewayProxyStructur
  * request's context, and refusals become the axis's JSON error shape.
  */
 export function apiHandler(action: ApiAction) {
+  return httpHandler(async (event, deps) => {
+    const caller = await authenticateAgency(deps.directory, event.headers ?? {});
+    logger.appendKeys({ agencyId: caller.agencyId });
+    const body = requestBody(event, deps.maxBodyBytes);
+    return action({
+      caller,
+      deps,
+      event,
+      body,
+      pathParameters: event.pathParameters ?? {},
+      query: event.queryStringParameters ?? {},
+    });
+  });
+}
+
+/**
+ * The same, for the few answers that are public by nature and take no body,
+ * such as the axis's public keys: no caller is identified.
+ */
+export function publicApiHandler(
+  action: (deps: Dependencies) => Promise<APIGatewayProxyStructuredResultV2>,
+) {
+  return httpHandler((_event, deps) => action(deps));
+}
+
+function httpHandler(
+  run: (
+    event: APIGatewayProxyEventV2,
+    deps: Dependencies,
+  ) => Promise<APIGatewayProxyStructuredResultV2>,
+) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {
@@ -38,18 +69,7 @@ export function apiHandler(action: ApiAction) {
       logger.appendKeys({ requestId, route: event.routeKey });
       let response: APIGatewayProxyStructuredResultV2;
       try {
-        const deps = dependencies();
-        const caller = await authenticateAgency(deps.directory, event.headers ?? {});
-        logger.appendKeys({ agencyId: caller.agencyId });
-        const body = requestBody(event, deps.maxBodyBytes);
-        response = await action({
-          caller,
-          deps,
-          event,
-          body,
-          pathParameters: event.pathParameters ?? {},
-          query: event.queryStringParameters ?? {},
-        });
+        response = await run(event, dependencies());
       } catch (error) {
         response = errorResponse(error, requestId);
         logRefusal(error, response.statusCode ?? 500);

@@ -2,6 +2,7 @@ import { DynamoAgencyDirectory } from '../adapters/dynamodb/DynamoAgencyDirector
 import { DynamoExchangeStore } from '../adapters/dynamodb/DynamoExchangeStore';
 import { DynamoInboxStore } from '../adapters/dynamodb/DynamoInboxStore';
 import { FetchWebhookClient } from '../adapters/http/FetchWebhookClient';
+import { KmsPublicKeys } from '../adapters/kms/KmsPublicKeys';
 import { KmsSigner } from '../adapters/kms/KmsSigner';
 import { S3PayloadStore } from '../adapters/s3/S3PayloadStore';
 import { SqsWorkQueue } from '../adapters/sqs/SqsWorkQueue';
@@ -12,6 +13,7 @@ import type {
   ExchangeStore,
   InboxStore,
   PayloadStore,
+  PublicKeySource,
   RouteRequest,
   Signer,
   VerifyRequest,
@@ -35,6 +37,7 @@ export interface Dependencies {
   readonly routeQueue: WorkQueue<RouteRequest>;
   readonly signer: Signer;
   readonly webhook: WebhookClient;
+  readonly publicKeys: PublicKeySource;
   readonly clock: Clock;
   readonly maxBodyBytes: number;
   readonly routeMaxReceiveCount: number;
@@ -66,6 +69,7 @@ export function createDependencies(env: Record<string, string | undefined> = pro
   const routeQueue = memo(() => new SqsWorkQueue<RouteRequest>(config.routeQueueUrl));
   const signer = memo(() => new KmsSigner(config.signingKeyId));
   const webhook = memo(() => new FetchWebhookClient(config.webhookTimeoutMs));
+  const publicKeys = memo(() => new KmsPublicKeys([config.signingKeyId, ...config.retiredKeyIds]));
   const deps: Dependencies = {
     get directory() {
       return directory();
@@ -90,6 +94,9 @@ export function createDependencies(env: Record<string, string | undefined> = pro
     },
     get webhook() {
       return webhook();
+    },
+    get publicKeys() {
+      return publicKeys();
     },
     clock: systemClock,
     get maxBodyBytes() {

@@ -22,10 +22,10 @@ export interface Synthesized {
  * built-in CloudFormation validation (seconds of WebAssembly), which
  * `cdk synth` still runs.
  */
-export function synthesize(): Synthesized {
+export function synthesize(extraContext: Record<string, unknown> = {}): Synthesized {
   const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
   const app = new App({
-    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] },
+    context: { ...cdkJson.context, ...extraContext, 'aws:cdk:bundling-stacks': [] },
     builtinCloudFormationValidation: false,
   });
   const stack = new LienthongStack(app, 'Lienthong');

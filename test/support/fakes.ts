@@ -6,6 +6,7 @@ import type {
   ExchangeStore,
   InboxStore,
   PayloadStore,
+  PublicKeySource,
   RouteRequest,
   Signer,
   VerifyRequest,
@@ -153,16 +154,26 @@ export class FakeQueue<T> implements WorkQueue<T> {
 
 /** A real P-256 key in memory: signatures are DER, as KMS returns them. */
 export class FakeSigner implements Signer {
-  readonly keyId = 'test-key';
   readonly publicKey: KeyObject;
   private readonly privateKey: KeyObject;
-  constructor() {
+  constructor(readonly keyId = 'test-key') {
     const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.publicKey = pair.publicKey;
     this.privateKey = pair.privateKey;
   }
   async sign(message: Uint8Array) {
     return nodeSign('sha256', message, this.privateKey);
+  }
+}
+
+/** Publishes the fake signer's key, as KMS would publish the real one. */
+export class FakePublicKeys implements PublicKeySource {
+  constructor(private readonly signers: readonly FakeSigner[]) {}
+  async list() {
+    return this.signers.map((signer) => ({
+      kid: signer.keyId,
+      spki: signer.publicKey.export({ format: 'der', type: 'spki' }),
+    }));
   }
 }
 
@@ -193,6 +204,7 @@ export class FixedClock implements Clock {
 
 /** A full set of fakes wired like the real dependencies. */
 export function fakeDependencies() {
+  const signer = new FakeSigner();
   const fakes = {
     directory: new FakeDirectory(),
     exchange: new FakeExchange(),
@@ -200,7 +212,8 @@ export function fakeDependencies() {
     payloads: new FakePayloads(),
     verifyQueue: new FakeQueue<VerifyRequest>(),
     routeQueue: new FakeQueue<RouteRequest>(),
-    signer: new FakeSigner(),
+    signer,
+    publicKeys: new FakePublicKeys([signer]),
     webhook: new FakeWebhook(),
     clock: new FixedClock(),
     maxBodyBytes: 4 * 1024 * 1024,

@@ -4,6 +4,14 @@ import type { Signer } from '../../domain/ports';
 let client: KMSClient | undefined;
 
 /**
+ * The name of a key in JWS headers and the JWKS: the key's own id, without
+ * the ARN's account and region, so it is the same whichever form configures it.
+ */
+export function kidOf(keyArnOrId: string): string {
+  return keyArnOrId.split('/').pop() ?? keyArnOrId;
+}
+
+/**
  * The axis's signing key in KMS (ECC_NIST_P256, ECDSA_SHA_256).
  *
  * Messages are sent RAW and KMS hashes them. MessageType DIGEST is avoided on
@@ -14,8 +22,7 @@ export class KmsSigner implements Signer {
   readonly keyId: string;
 
   constructor(private readonly keyArnOrId: string) {
-    // The key's own id, without the ARN's account and region, names it in JWS headers.
-    this.keyId = keyArnOrId.split('/').pop() ?? keyArnOrId;
+    this.keyId = kidOf(keyArnOrId);
   }
 
   async sign(message: Uint8Array): Promise<Uint8Array> {

@@ -446,3 +446,19 @@ describe('GET /v1/inbox and GET /v1/documents/{documentId}', () => {
     expect(json().error.code).toBe('NOT_FOUND');
   });
 });
+
+describe('GET /.well-known/jwks.json', () => {
+  it('answers without credentials, with a cacheable key set', async () => {
+    const { handler: keys } = await import('../../../functions/keys/index');
+
+    const response = (await keys(
+      apiEvent({ routeKey: 'GET /.well-known/jwks.json', path: '/.well-known/jwks.json', as: '' }),
+      {} as Context,
+    )) as APIGatewayProxyStructuredResultV2;
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['cache-control']).toBe('public, max-age=300');
+    const body = JSON.parse(String(response.body));
+    expect(body.keys).toEqual([expect.objectContaining({ kid: deps.signer.keyId, alg: 'ES256' })]);
+  });
+});
