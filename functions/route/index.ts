@@ -21,6 +21,7 @@ export const handler = sqsHandler(parse, async ({ body, deps, receiveCount }) =>
     signer: deps.signer,
     clock: deps.clock,
     maxReceiveCount: deps.routeMaxReceiveCount,
+    leaseMs: deps.deliveryLeaseMs,
   };
   const outcome = await routeMessage(routeDeps, body, receiveCount);
   logger.info('message routed', {

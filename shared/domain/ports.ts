@@ -24,6 +24,19 @@ export interface PayloadStore {
   get(key: string): Promise<Uint8Array>;
 }
 
+export interface DeliveryClaim {
+  readonly documentId: string;
+  readonly messageId: string;
+  readonly agencyId: string;
+  readonly kind: DeliveryRecord['kind'];
+  readonly now: string;
+  readonly leaseUntil: string;
+}
+
+export type ClaimOutcome =
+  | { readonly claimed: true; readonly attempts: number }
+  | { readonly claimed: false; readonly state: 'delivered' | 'sending' };
+
 /** Outcome of a write that must happen once. */
 export type CreateOutcome = 'created' | 'exists';
 
@@ -51,6 +64,12 @@ export interface ExchangeStore {
     agencyId: string,
   ): Promise<DeliveryRecord | undefined>;
   putDelivery(delivery: DeliveryRecord): Promise<void>;
+  /**
+   * Takes the delivery for one attempt: succeeds only if it is not delivered
+   * and no other attempt holds an unexpired lease. Returns the attempt's
+   * number, or what stopped the claim.
+   */
+  claimDelivery(claim: DeliveryClaim): Promise<ClaimOutcome>;
 
   /** Records a status once; a repeat of the same message is 'exists'. */
   addStatus(status: StatusRecord): Promise<CreateOutcome>;

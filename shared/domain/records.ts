@@ -58,7 +58,11 @@ export interface DocumentRecord {
   readonly rejection?: { readonly code: string; readonly message: string };
 }
 
-export type DeliveryState = 'pending' | 'delivered' | 'retrying' | 'dead';
+/**
+ * `sending` is held under a lease while one worker attempts the delivery, so
+ * a duplicate queue message handled at the same moment does not send again.
+ */
+export type DeliveryState = 'pending' | 'sending' | 'delivered' | 'retrying' | 'dead';
 
 /** One message's way to one agency. */
 export interface DeliveryRecord {
@@ -72,6 +76,8 @@ export interface DeliveryRecord {
   readonly lastError?: string;
   readonly updatedAt: string;
   readonly deliveredAt?: string;
+  /** While `sending`: until when the attempt holds the delivery. */
+  readonly leaseUntil?: string;
 }
 
 /** A processing status as the axis recorded it. */

@@ -33,7 +33,6 @@ export function sqsHandler<T>(
   parse: (value: unknown) => T | undefined,
   action: (item: QueueItem<T>) => Promise<void>,
 ) {
-  const processor = new BatchProcessor(EventType.SQS);
   const handleRecord = async (record: SQSRecord) => {
     const body = parse(safeJson(record.body));
     if (body === undefined) {
@@ -54,7 +53,9 @@ export function sqsHandler<T>(
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) =>
-      processPartialResponse(event, handleRecord, processor, { context }),
+      // A processor per invocation: it keeps the batch's results, and the
+      // local runtime runs several batches of one handler at once.
+      processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { context }),
     );
 }
 

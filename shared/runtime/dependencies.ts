@@ -41,7 +41,12 @@ export interface Dependencies {
   readonly clock: Clock;
   readonly maxBodyBytes: number;
   readonly routeMaxReceiveCount: number;
+  /** How long a delivery attempt holds its claim: the webhook timeout and a margin. */
+  readonly deliveryLeaseMs: number;
 }
+
+/** Time for the work around a webhook call: the payload read, the signature, the record. */
+const DELIVERY_LEASE_MARGIN_MS = 5_000;
 
 const systemClock: Clock = { now: () => new Date() };
 
@@ -104,6 +109,9 @@ export function createDependencies(env: Record<string, string | undefined> = pro
     },
     get routeMaxReceiveCount() {
       return config.routeMaxReceiveCount;
+    },
+    get deliveryLeaseMs() {
+      return config.webhookTimeoutMs + DELIVERY_LEASE_MARGIN_MS;
     },
   };
   return deps;

@@ -21,6 +21,11 @@ export interface RouteMessageDeps {
   readonly clock: Clock;
   /** Receives after which the queue dead-letters the message. */
   readonly maxReceiveCount: number;
+  /**
+   * How long one attempt holds a delivery: longer than the webhook timeout,
+   * shorter than the queue's visibility timeout.
+   */
+  readonly leaseMs: number;
 }
 
 export type RouteOutcome = 'delivered' | 'already-delivered';
@@ -30,6 +35,14 @@ export class DeliveryFailedError extends Error {
   constructor(reason: string) {
     super(reason);
     this.name = 'DeliveryFailedError';
+  }
+}
+
+/** The same delivery is being attempted elsewhere right now; try again later. */
+export class DeliveryInProgressError extends Error {
+  constructor(messageId: string, agencyId: string) {
+    super(`delivery of ${messageId} to ${agencyId} is in progress elsewhere`);
+    this.name = 'DeliveryInProgressError';
   }
 }
 
@@ -45,10 +58,11 @@ export const DELIVERY_HEADERS = {
  * Delivers one message to one agency, by webhook or into its pull inbox, and
  * records the outcome.
  *
- * A delivery already recorded as done is skipped, so the queue's
- * at-least-once redelivery never reaches an agency's software twice through
- * the inbox; a webhook receiver that crashed before answering may see a
- * message again and recognises it by `x-lienthong-message-id`.
+ * A delivery already recorded as done is skipped, and an attempt first claims
+ * the delivery with a conditional write, so duplicate queue messages handled
+ * at the same moment do not both send. A webhook receiver that answered but
+ * whose answer was lost (or whose attempt outlived its lease) may still see a
+ * message again, and recognises it by `x-lienthong-message-id`.
  *
  * @param receiveCount how many times the queue has handed out this request;
  *   on the last allowed one a failure is recorded as dead-lettered.
@@ -64,20 +78,41 @@ export async function routeMessage(
 
   const message = await deps.exchange.getMessage(messageId);
   if (!message) throw new DeliveryFailedError(`message ${messageId} has no record`);
-  const attempts = (previous?.attempts ?? 0) + 1;
-  const base = { documentId, messageId, agencyId: recipientId, kind: message.kind, attempts };
+  const now = deps.clock.now();
+  const claim = await deps.exchange.claimDelivery({
+    documentId,
+    messageId,
+    agencyId: recipientId,
+    kind: message.kind,
+    now: now.toISOString(),
+    leaseUntil: new Date(now.getTime() + deps.leaseMs).toISOString(),
+  });
+  if (!claim.claimed) {
+    if (claim.state === 'delivered') return 'already-delivered';
+    // Another worker is sending this very delivery (a duplicate queue
+    // message); this copy comes back after the visibility timeout and then
+    // finds it delivered, or finds the lease lapsed and tries again.
+    throw new DeliveryInProgressError(messageId, recipientId);
+  }
+  const base = {
+    documentId,
+    messageId,
+    agencyId: recipientId,
+    kind: message.kind,
+    attempts: claim.attempts,
+  };
 
   try {
     const agency = await deps.directory.get(recipientId);
     if (!agency) throw new DeliveryFailedError(`agency ${recipientId} is not registered`);
     const via = await deliver(deps, agency, message);
-    const now = deps.clock.now().toISOString();
+    const deliveredAt = deps.clock.now().toISOString();
     await deps.exchange.putDelivery({
       ...base,
       state: 'delivered',
       via,
-      updatedAt: now,
-      deliveredAt: now,
+      updatedAt: deliveredAt,
+      deliveredAt,
     });
     return 'delivered';
   } catch (error) {

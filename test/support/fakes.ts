@@ -1,8 +1,10 @@
 import { generateKeyPairSync, type KeyObject, sign as nodeSign } from 'node:crypto';
 import type {
   AgencyDirectory,
+  ClaimOutcome,
   Clock,
   CreateOutcome,
+  DeliveryClaim,
   ExchangeStore,
   InboxStore,
   PayloadStore,
@@ -96,6 +98,27 @@ export class FakeExchange implements ExchangeStore {
     if (this.deliveries.get(key)?.state === 'delivered') return;
     this.deliveries.set(key, delivery);
   }
+  async claimDelivery(claim: DeliveryClaim): Promise<ClaimOutcome> {
+    const key = `${claim.documentId}|${claim.messageId}|${claim.agencyId}`;
+    const current = this.deliveries.get(key);
+    if (current?.state === 'delivered') return { claimed: false, state: 'delivered' };
+    if (current?.leaseUntil && current.leaseUntil >= claim.now) {
+      return { claimed: false, state: 'sending' };
+    }
+    const attempts = (current?.attempts ?? 0) + 1;
+    this.deliveries.set(key, {
+      documentId: claim.documentId,
+      messageId: claim.messageId,
+      agencyId: claim.agencyId,
+      kind: claim.kind,
+      state: 'sending',
+      attempts,
+      leaseUntil: claim.leaseUntil,
+      updatedAt: claim.now,
+    });
+    return { claimed: true, attempts };
+  }
+
   async addStatus(status: StatusRecord): Promise<CreateOutcome> {
     const key = `${status.documentId}|${status.messageId}`;
     if (this.statuses.has(key)) return 'exists';
@@ -218,6 +241,7 @@ export function fakeDependencies() {
     clock: new FixedClock(),
     maxBodyBytes: 4 * 1024 * 1024,
     routeMaxReceiveCount: 5,
+    deliveryLeaseMs: 15_000,
   };
   return fakes satisfies Dependencies;
 }

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../config/wiring';
-import type { CreateOutcome, ExchangeStore } from '../../domain/ports';
+import type { ClaimOutcome, CreateOutcome, DeliveryClaim, ExchangeStore } from '../../domain/ports';
 import type {
   DeliveryRecord,
   DocumentRecord,
@@ -116,6 +116,44 @@ export class DynamoExchangeStore implements ExchangeStore {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async claimDelivery(claim: DeliveryClaim): Promise<ClaimOutcome> {
+    const key = { pk: docKey(claim.documentId), sk: `DLV#${claim.messageId}#${claim.agencyId}` };
+    try {
+      const { Attributes } = await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression:
+            'SET #state = :sending, attempts = if_not_exists(attempts, :zero) + :one, ' +
+            'leaseUntil = :lease, updatedAt = :now, documentId = :doc, messageId = :msg, ' +
+            'agencyId = :agency, kind = :kind',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#state <> :delivered AND ' +
+            '(attribute_not_exists(leaseUntil) OR leaseUntil < :now))',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':delivered': 'delivered',
+            ':zero': 0,
+            ':one': 1,
+            ':lease': claim.leaseUntil,
+            ':now': claim.now,
+            ':doc': claim.documentId,
+            ':msg': claim.messageId,
+            ':agency': claim.agencyId,
+            ':kind': claim.kind,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { claimed: true, attempts: Number(Attributes?.attempts ?? 1) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.getDelivery(claim.documentId, claim.messageId, claim.agencyId);
+      return { claimed: false, state: current?.state === 'delivered' ? 'delivered' : 'sending' };
     }
   }
 

@@ -25,7 +25,8 @@ export function isConditionFailure(error: unknown): boolean {
  * Writes an item unless one with its key exists: the building block of every
  * write the axis must do once, whatever retries happen around it.
  *
- * @param keyAttribute the table's partition key, whose absence is the condition
+ * @param keyAttribute an attribute of the item's key; it is absent only when no item
+ *   with that key exists
  */
 export async function putIfAbsent(
   tableName: string,

@@ -49,6 +49,7 @@ const handlers = {
   inbox: httpFixture('inbox'),
   download: httpFixture('download'),
   timeline: httpFixture('timeline'),
+  keys: httpFixture('keys'),
 };
 
 beforeAll(async () => {

@@ -401,7 +401,7 @@ describe('GET /v1/inbox and GET /v1/documents/{documentId}', () => {
     ({ documentId } = (await postDocument(sample(THREE_PROVINCES_FILE))).json());
     await verifyDocument(deps, { documentId });
     for (const request of deps.routeQueue.sent) {
-      await routeMessage({ ...deps, maxReceiveCount: 5 }, request, 1);
+      await routeMessage({ ...deps, maxReceiveCount: 5, leaseMs: 15_000 }, request, 1);
     }
   });
 

@@ -8,6 +8,7 @@ import type {
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as download } from '../../../functions/download/index';
 import { handler as inbox } from '../../../functions/inbox/index';
+import { handler as keys } from '../../../functions/keys/index';
 import { handler as route } from '../../../functions/route/index';
 import { handler as statusCallback } from '../../../functions/status-callback/index';
 import { handler as submit } from '../../../functions/submit/index';
@@ -67,6 +68,7 @@ const PORTS = [
   'routeQueue',
   'signer',
   'webhook',
+  'publicKeys',
 ] as const;
 
 /** The variables the stack sets for a function, read from the same wiring declaration. */
@@ -104,6 +106,10 @@ function deployedAs(name: FunctionName, fakes: Deps): Dependencies {
   Object.defineProperty(deps, 'routeMaxReceiveCount', {
     enumerable: true,
     get: () => real.routeMaxReceiveCount,
+  });
+  Object.defineProperty(deps, 'deliveryLeaseMs', {
+    enumerable: true,
+    get: () => real.deliveryLeaseMs,
   });
   return deps as unknown as Dependencies;
 }
@@ -252,6 +258,7 @@ describe('each handler runs with only its deployed settings', () => {
         }),
       200,
     ],
+    ['keys', keys, () => apiEvent('GET /.well-known/jwks.json', GOVERNMENT_OFFICE), 200],
   ])('%s', async (name, handler, event, status) => {
     await verifyDocument(fakes, { documentId });
     useDependencies(deployedAs(name, fakes));

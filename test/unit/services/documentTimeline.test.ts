@@ -47,7 +47,8 @@ async function report(from: string, statusCode: string) {
 /** Sends every queued route request once, as the route consumer would. */
 async function drainRouteQueue() {
   const requests = deps.routeQueue.sent.splice(0);
-  for (const request of requests) await routeMessage({ ...deps, maxReceiveCount: 5 }, request, 1);
+  for (const request of requests)
+    await routeMessage({ ...deps, maxReceiveCount: 5, leaseMs: 15_000 }, request, 1);
 }
 
 beforeEach(async () => {

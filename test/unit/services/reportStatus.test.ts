@@ -169,7 +169,7 @@ describe('reportStatus along the normal path', () => {
     const result = await reportStatus(deps, caller(NGHE_AN), statusBody(NGHE_AN, '03'));
     const [request] = deps.routeQueue.sent;
 
-    await routeMessage({ ...deps, maxReceiveCount: 5 }, request, 1);
+    await routeMessage({ ...deps, maxReceiveCount: 5, leaseMs: 15_000 }, request, 1);
 
     expect(deps.inbox.items.get(`${GOVERNMENT_OFFICE}|${result.messageId}`)).toMatchObject({
       kind: 'status',

@@ -7,6 +7,7 @@ import { DELIVERY_TYPE } from '../../../shared/services/axisSignature';
 import {
   DELIVERY_HEADERS,
   DeliveryFailedError,
+  DeliveryInProgressError,
   type RouteMessageDeps,
   routeMessage,
 } from '../../../shared/services/routeMessage';
@@ -49,7 +50,7 @@ beforeEach(async () => {
     { agencyId: CAO_BANG, webhookUrl: WEBHOOK_URL },
     HAI_PHONG,
   ]);
-  routeDeps = { ...deps, maxReceiveCount: MAX_RECEIVES };
+  routeDeps = { ...deps, maxReceiveCount: MAX_RECEIVES, leaseMs: 15_000 };
   body = sample(THREE_PROVINCES_FILE);
   const sender = agencies.get(GOVERNMENT_OFFICE)?.agency;
   if (!sender) throw new Error('test setup: no sender');
@@ -235,5 +236,49 @@ describe('routeMessage with nothing to deliver to', () => {
     await expect(attempt).rejects.toThrow(/has no record/);
     expect(deps.exchange.deliveries.size).toBe(0);
     expect(deps.inbox.items.size).toBe(0);
+  });
+});
+
+describe('routeMessage with duplicate queue messages at the same moment', () => {
+  it('sends once: the second copy finds the delivery claimed and is retried later', async () => {
+    let release: () => void = () => {};
+    const posts: string[] = [];
+    const slowWebhook: WebhookClient = {
+      post: async (url) => {
+        posts.push(url);
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return { status: 204 };
+      },
+    };
+    const racing = { ...routeDeps, webhook: slowWebhook };
+
+    const first = routeMessage(racing, requestFor(CAO_BANG), 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = routeMessage(racing, requestFor(CAO_BANG), 1);
+
+    await expect(second).rejects.toBeInstanceOf(DeliveryInProgressError);
+    release();
+    await expect(first).resolves.toBe('delivered');
+    await expect(routeMessage(racing, requestFor(CAO_BANG), 2)).resolves.toBe('already-delivered');
+    expect(posts).toEqual([WEBHOOK_URL]);
+    expect(deliveryTo(CAO_BANG)).toMatchObject({ state: 'delivered', attempts: 1 });
+  });
+
+  it('lets a later attempt take over once the lease of a lost attempt has lapsed', async () => {
+    await deps.exchange.claimDelivery({
+      documentId,
+      messageId: documentId,
+      agencyId: CAO_BANG,
+      kind: 'document',
+      now: deps.clock.now().toISOString(),
+      leaseUntil: new Date(deps.clock.now().getTime() + 15_000).toISOString(),
+    });
+    deps.clock.advance(16_000);
+
+    await expect(routeMessage(routeDeps, requestFor(CAO_BANG), 2)).resolves.toBe('delivered');
+    expect(deps.webhook.posts).toHaveLength(1);
+    expect(deliveryTo(CAO_BANG)).toMatchObject({ state: 'delivered', attempts: 2 });
   });
 });
