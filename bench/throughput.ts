@@ -1,8 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AxisClient } from '../shared/client/AxisClient';
-import { dependencies } from '../shared/runtime/dependencies';
-import { registerAgency } from '../shared/services/registerAgency';
+import { registerLocalAgency } from '../local/registerLocalAgency';
 import { inParallel, percentile, variantOf } from './stats';
 
 export interface ThroughputResult {
@@ -49,18 +47,11 @@ export async function measureThroughput(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  const clock = { now: () => new Date() };
-  const deps = { directory: dependencies().directory, clock };
-  const { secret } = await registerAgency(deps, { agencyId: SENDER, name: 'Sender' });
+  const client = await registerLocalAgency(axisUrl, { agencyId: SENDER, name: 'Sender' });
   for (const agencyId of RECIPIENTS) {
     const webhookUrl = `http://127.0.0.1:${port}/${agencyId}`;
-    await registerAgency(
-      deps,
-      { agencyId, name: agencyId, webhookUrl },
-      { allowLoopbackHttp: true },
-    );
+    await registerLocalAgency(axisUrl, { agencyId, name: agencyId, webhookUrl });
   }
-  const client = new AxisClient(axisUrl, SENDER, secret);
 
   const started = performance.now();
   await inParallel(count, concurrency, async (index) => {

@@ -21,7 +21,9 @@ const agency = (agencyId: string): Agency => ({
   agencyId,
   name: agencyId,
   channel: { mode: 'inbox' },
-  credentialHash: '',
+  keys: [],
+  signaturePolicy: 'report',
+  sendsFor: [],
   registeredAt: new Date(0).toISOString(),
 });
 

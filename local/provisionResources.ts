@@ -3,6 +3,7 @@ import {
   DeleteTableCommand,
   type DynamoDBClient,
   type KeySchemaElement,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -91,6 +92,26 @@ export async function createTable(
   }
   undo(() => client.send(new DeleteTableCommand({ TableName: name })));
   await waitUntilTableExists({ client, maxWaitTime: TABLE_READY_SECONDS }, { TableName: name });
+  if (table.timeToLiveAttribute) await enableTimeToLive(client, name, table.timeToLiveAttribute);
+}
+
+/**
+ * Turns on expiry where the endpoint offers it. dynalite does not implement
+ * UpdateTimeToLive: there, expired items simply stay, which only costs
+ * memory for the life of the local run.
+ */
+async function enableTimeToLive(client: DynamoDBClient, name: string, attribute: string) {
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: name,
+        TimeToLiveSpecification: { AttributeName: attribute, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    const code = (error as Error).name;
+    if (code !== 'UnknownOperationException' && code !== 'UnrecognizedClientException') throw error;
+  }
 }
 
 async function queueExists(client: SQSClient, name: string): Promise<boolean> {

@@ -54,6 +54,7 @@ export class Storage extends Construct {
         ? { name: declaration.sortKey, type: AttributeType.STRING }
         : undefined,
       billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: declaration.timeToLiveAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // The AWS managed key leaves an audit trail in CloudTrail at no key cost.
       encryption: TableEncryption.AWS_MANAGED,

@@ -7,10 +7,9 @@
  * processing statuses, and prints what happened. Exits 0 only if every
  * document reached every recipient and every status reached its sender.
  */
-import { AxisClient, AxisRequestError } from '../../shared/client/AxisClient';
+import { AxisRequestError } from '../../shared/client/AxisClient';
 import { fetchAxisKeys } from '../../shared/client/fetchAxisKeys';
-import { dependencies } from '../../shared/runtime/dependencies';
-import { registerAgency } from '../../shared/services/registerAgency';
+import { registerLocalAgency } from '../registerLocalAgency';
 import { startLocalAxis } from '../runtime';
 import { DemoAgency } from './DemoAgency';
 import { DemoLog } from './DemoLog';
@@ -32,12 +31,11 @@ async function main(): Promise<number> {
   try {
     for (const profile of DEMO_AGENCIES) {
       const webhookUrl = profile.channel === 'webhook' ? hooks.urlFor(profile.agencyId) : undefined;
-      const { secret } = await registerAgency(
-        { directory: dependencies().directory, clock: { now: () => new Date() } },
-        { agencyId: profile.agencyId, name: profile.name, webhookUrl },
-        { allowLoopbackHttp: true },
-      );
-      const client = new AxisClient(axis.url, profile.agencyId, secret);
+      const client = await registerLocalAgency(axis.url, {
+        agencyId: profile.agencyId,
+        name: profile.name,
+        webhookUrl,
+      });
       agencies.set(profile.agencyId, new DemoAgency(profile, client, log));
       log.add('operator', `registered ${profile.agencyId} ${profile.name} (${profile.channel})`);
     }

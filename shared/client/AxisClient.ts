@@ -1,6 +1,7 @@
 import type { InboxItem } from '../domain/records';
 import type { DocumentTimeline } from '../services/documentTimeline';
 import type { ReportStatusResult } from '../services/reportStatus';
+import { type AgencyCredential, signRequest } from './signRequest';
 
 /** The axis answered with its error shape. */
 export class AxisRequestError extends Error {
@@ -29,18 +30,23 @@ export interface DownloadAnswer {
 
 /**
  * A typed client of the axis's HTTP API, as an agency's software would use
- * it: one instance per agency credential.
+ * it: one instance per agency credential; every request is signed (LT1-ES256).
  *
  * @example
- * const axis = new AxisClient('https://axis.example.gov.vn', '000.00.00.G22', secret);
+ * const axis = new AxisClient('https://axis.example.gov.vn', {
+ *   agencyId: '000.00.00.G22', keyId: '2026-01', privateKey,
+ * });
  * const { documentId } = await axis.submitDocument(edxmlBytes);
  */
 export class AxisClient {
   constructor(
     private readonly baseUrl: string,
-    readonly agencyId: string,
-    private readonly secret: string,
+    private readonly credential: AgencyCredential,
   ) {}
+
+  get agencyId(): string {
+    return this.credential.agencyId;
+  }
 
   submitDocument(edxml: Uint8Array): Promise<SubmitAnswer> {
     return this.json('POST', '/v1/documents', edxml);
@@ -78,14 +84,17 @@ export class AxisClient {
   }
 
   private async request(method: string, path: string, body?: Uint8Array): Promise<Response> {
-    const response = await fetch(new URL(path, this.baseUrl), {
+    const url = new URL(path, this.baseUrl);
+    const signed = signRequest(this.credential, {
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+    });
+    const response = await fetch(url, {
       method,
       body,
-      headers: {
-        'x-lienthong-agency': this.agencyId,
-        authorization: `Bearer ${this.secret}`,
-        ...(body ? { 'content-type': 'application/xml' } : {}),
-      },
+      headers: { ...signed, ...(body ? { 'content-type': 'application/xml' } : {}) },
     });
     if (!response.ok) {
       const answer = (await response.json().catch(() => ({}))) as {

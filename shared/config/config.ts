@@ -10,6 +10,7 @@ export interface AxisConfig {
   readonly agenciesTable: string;
   readonly exchangeTable: string;
   readonly inboxTable: string;
+  readonly noncesTable: string;
   readonly payloadBucket: string;
   readonly verifyQueueUrl: string;
   readonly routeQueueUrl: string;
@@ -68,6 +69,9 @@ export function readConfig(env: Env = process.env): AxisConfig {
     },
     get inboxTable() {
       return text(env, ENV.inboxTable);
+    },
+    get noncesTable() {
+      return text(env, ENV.noncesTable);
     },
     get payloadBucket() {
       return text(env, ENV.payloadBucket);

@@ -12,6 +12,7 @@ export const ENV = {
   agenciesTable: 'LIENTHONG_AGENCIES_TABLE',
   exchangeTable: 'LIENTHONG_EXCHANGE_TABLE',
   inboxTable: 'LIENTHONG_INBOX_TABLE',
+  noncesTable: 'LIENTHONG_NONCES_TABLE',
   payloadBucket: 'LIENTHONG_PAYLOAD_BUCKET',
   verifyQueueUrl: 'LIENTHONG_VERIFY_QUEUE_URL',
   routeQueueUrl: 'LIENTHONG_ROUTE_QUEUE_URL',
@@ -34,6 +35,8 @@ export interface TableIndex {
 export interface TableDeclaration {
   /** Construct id in the stack and the stem of the table's local name. */
   readonly id: string;
+  /** An attribute holding an expiry in epoch seconds, for DynamoDB's TTL. */
+  readonly timeToLiveAttribute?: string;
   readonly partitionKey: string;
   readonly sortKey?: string;
   readonly indexes: readonly TableIndex[];
@@ -64,6 +67,13 @@ export const TABLES = {
     sortKey: 'messageId',
     indexes: [],
     env: ENV.inboxTable,
+  },
+  nonces: {
+    id: 'Nonces',
+    partitionKey: 'nonceKey',
+    indexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    env: ENV.noncesTable,
   },
 } as const satisfies Record<string, TableDeclaration>;
 
@@ -151,7 +161,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 512,
     routes: ['POST /v1/documents'],
-    tables: { agencies: 'read', exchange: 'readWrite' },
+    tables: { agencies: 'read', exchange: 'readWrite', nonces: 'write' },
     bucket: 'write',
     sendsTo: ['verify'],
     signingKey: [],
@@ -184,7 +194,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 512,
     routes: ['POST /v1/statuses'],
-    tables: { agencies: 'read', exchange: 'readWrite' },
+    tables: { agencies: 'read', exchange: 'readWrite', nonces: 'write' },
     bucket: 'write',
     sendsTo: ['route'],
     signingKey: [],
@@ -195,7 +205,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 256,
     routes: ['GET /v1/inbox'],
-    tables: { agencies: 'read', inbox: 'read' },
+    tables: { agencies: 'read', inbox: 'read', nonces: 'write' },
     sendsTo: [],
     signingKey: [],
     settings: [ENV.directoryCacheSeconds],
@@ -205,7 +215,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 512,
     routes: ['GET /v1/messages/{messageId}'],
-    tables: { agencies: 'read', exchange: 'read' },
+    tables: { agencies: 'read', exchange: 'read', nonces: 'write' },
     bucket: 'read',
     sendsTo: [],
     signingKey: [],
@@ -216,7 +226,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 256,
     routes: ['GET /v1/documents/{documentId}'],
-    tables: { agencies: 'read', exchange: 'read' },
+    tables: { agencies: 'read', exchange: 'read', nonces: 'write' },
     sendsTo: [],
     signingKey: [],
     settings: [ENV.directoryCacheSeconds],

@@ -48,10 +48,10 @@ export interface ExchangeStore {
   createDocument(document: DocumentRecord): Promise<CreateOutcome>;
   getDocument(documentId: string): Promise<DocumentRecord | undefined>;
   /**
-   * Documents that `senderId` sent with this edXML `DocumentId`, newest
+   * Documents whose `From/OrganId` and edXML `DocumentId` are these, newest
    * first: senders reuse DocumentIds (updates, replacements, resends).
    */
-  findDocumentsByEdxmlId(senderId: string, edxmlDocumentId: string): Promise<string[]>;
+  findDocumentsByEdxmlId(fromOrganId: string, edxmlDocumentId: string): Promise<string[]>;
   markVerified(
     documentId: string,
     update: { signature: DocumentRecord['signature']; receipt: string; verifiedAt: string },
@@ -92,6 +92,12 @@ export interface InboxStore {
     agencyId: string,
     page: { limit: number; cursor?: string },
   ): Promise<{ items: InboxItem[]; cursor?: string }>;
+}
+
+/** Nonces of signed requests, each usable once within the replay window. */
+export interface NonceStore {
+  /** True the first time a nonce is claimed; false for a replay. */
+  claim(agencyId: string, nonce: string, expiresAt: Date): Promise<boolean>;
 }
 
 export interface WorkQueue<T> {

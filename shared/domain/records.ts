@@ -8,14 +8,42 @@ export type DeliveryChannel =
   | { readonly mode: 'webhook'; readonly url: string }
   | { readonly mode: 'inbox' };
 
+/**
+ * What the axis does with a document's envelope signature, chosen by the
+ * operator per sending agency: many real senders carry placeholder or
+ * malformed signatures, so one global rule would not do.
+ * - `required`: refuse anything but a valid signature by a registered signer
+ * - `optional`: refuse only a signature that is present and does not hold
+ * - `report`: record the outcome, never refuse
+ */
+export type SignaturePolicy = 'required' | 'optional' | 'report';
+
+export const SIGNATURE_POLICIES: readonly SignaturePolicy[] = ['required', 'optional', 'report'];
+
+/** A public key that signs an agency's requests to the axis. */
+export interface AgencyKey {
+  readonly keyId: string;
+  /** DER SubjectPublicKeyInfo of a P-256 key, base64. */
+  readonly publicKeySpki: string;
+  readonly addedAt: string;
+}
+
 /** An agency connected to this axis (đơn vị). */
 export interface Agency {
   readonly agencyId: string;
   readonly name: string;
   readonly channel: DeliveryChannel;
-  /** SHA-256 (hex) of the agency's API secret; the secret itself is never stored. */
-  readonly credentialHash: string;
+  /** Request-signing keys; the axis holds no agency secret. */
+  readonly keys: readonly AgencyKey[];
+  readonly signaturePolicy: SignaturePolicy;
+  /** Units whose documents this agency may send (its `From/OrganId` may name them). */
+  readonly sendsFor: readonly string[];
   readonly registeredAt: string;
+}
+
+/** Whether `agency` may speak as `organId` in a message's `From`. */
+export function speaksFor(agency: Agency, organId: string): boolean {
+  return agency.agencyId === organId || agency.sendsFor.includes(organId);
 }
 
 export type MessageKind = 'document' | 'status';
@@ -42,7 +70,10 @@ export type DocumentState = 'received' | 'verified' | 'rejected';
 /** A submitted document and what the axis has done with it so far. */
 export interface DocumentRecord {
   readonly documentId: string;
+  /** The agency that submitted it, and to which statuses go back. */
   readonly senderId: string;
+  /** `From/OrganId`: the sender itself or a unit it sends for. */
+  readonly fromOrganId: string;
   /** The edXML `DocumentId`, opaque. */
   readonly edxmlDocumentId: string;
   readonly recipients: readonly string[];

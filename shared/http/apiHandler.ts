@@ -31,9 +31,15 @@ export type ApiAction = (request: ApiRequest) => Promise<APIGatewayProxyStructur
  */
 export function apiHandler(action: ApiAction) {
   return httpHandler(async (event, deps) => {
-    const caller = await authenticateAgency(deps.directory, event.headers ?? {});
-    logger.appendKeys({ agencyId: caller.agencyId });
     const body = requestBody(event, deps.maxBodyBytes);
+    const caller = await authenticateAgency(deps, {
+      method: event.requestContext.http.method,
+      path: event.rawPath,
+      query: event.queryStringParameters ?? {},
+      headers: event.headers ?? {},
+      body,
+    });
+    logger.appendKeys({ agencyId: caller.agencyId });
     return action({
       caller,
       deps,

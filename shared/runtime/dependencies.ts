@@ -1,6 +1,7 @@
 import { DynamoAgencyDirectory } from '../adapters/dynamodb/DynamoAgencyDirectory';
 import { DynamoExchangeStore } from '../adapters/dynamodb/DynamoExchangeStore';
 import { DynamoInboxStore } from '../adapters/dynamodb/DynamoInboxStore';
+import { DynamoNonceStore } from '../adapters/dynamodb/DynamoNonceStore';
 import { FetchWebhookClient } from '../adapters/http/FetchWebhookClient';
 import { KmsPublicKeys } from '../adapters/kms/KmsPublicKeys';
 import { KmsSigner } from '../adapters/kms/KmsSigner';
@@ -12,6 +13,7 @@ import type {
   Clock,
   ExchangeStore,
   InboxStore,
+  NonceStore,
   PayloadStore,
   PublicKeySource,
   RouteRequest,
@@ -32,6 +34,7 @@ export interface Dependencies {
   readonly directory: AgencyDirectory;
   readonly exchange: ExchangeStore;
   readonly inbox: InboxStore;
+  readonly nonces: NonceStore;
   readonly payloads: PayloadStore;
   readonly verifyQueue: WorkQueue<VerifyRequest>;
   readonly routeQueue: WorkQueue<RouteRequest>;
@@ -67,6 +70,7 @@ export function createDependencies(env: Record<string, string | undefined> = pro
   });
   const exchange = memo(() => new DynamoExchangeStore(config.exchangeTable));
   const inbox = memo(() => new DynamoInboxStore(config.inboxTable));
+  const nonces = memo(() => new DynamoNonceStore(config.noncesTable));
   const payloads = memo(
     () => new S3PayloadStore(config.payloadBucket, { forcePathStyle: config.s3ForcePathStyle }),
   );
@@ -84,6 +88,9 @@ export function createDependencies(env: Record<string, string | undefined> = pro
     },
     get inbox() {
       return inbox();
+    },
+    get nonces() {
+      return nonces();
     },
     get payloads() {
       return payloads();

@@ -1,7 +1,7 @@
 import { AxisError } from '../domain/AxisError';
 import { sha256Hex, statusMessageIdFor } from '../domain/ids';
 import type { Clock, ExchangeStore, PayloadStore, RouteRequest, WorkQueue } from '../domain/ports';
-import type { Agency, DocumentRecord } from '../domain/records';
+import { type Agency, type DocumentRecord, speaksFor } from '../domain/records';
 import { advancesStatus, isProcessingStatus, statusInfo } from '../domain/statusCodes';
 import { parseStatus } from '../edxml/parseEdxml';
 import type { EdxmlStatus } from '../edxml/types';
@@ -41,9 +41,11 @@ export async function reportStatus(
 ): Promise<ReportStatusResult> {
   const status = parseStatus(body);
   const document = await checkStatus(deps.exchange, caller, status);
+  // The recipient that reports: the caller itself or a unit it speaks for.
+  const reporter = status.from.organId;
 
   const sha256 = sha256Hex(body);
-  const messageId = statusMessageIdFor(caller.agencyId, sha256);
+  const messageId = statusMessageIdFor(reporter, sha256);
   // A retry of the same bytes keeps the first arrival's record and time.
   const previous = await deps.exchange.getMessage(messageId);
   const receivedAt = previous?.createdAt ?? deps.clock.now().toISOString();
@@ -54,7 +56,7 @@ export async function reportStatus(
       messageId,
       kind: 'status',
       documentId: document.documentId,
-      from: caller.agencyId,
+      from: reporter,
       to: [document.senderId],
       payloadKey,
       sha256,
@@ -66,14 +68,14 @@ export async function reportStatus(
   const outcome = await deps.exchange.addStatus({
     documentId: document.documentId,
     messageId,
-    agencyId: caller.agencyId,
+    agencyId: reporter,
     statusCode: status.statusCode,
     receivedAt,
     ...(status.description ? { description: status.description } : {}),
     ...(status.timestamp ? { reportedAt: status.timestamp } : {}),
   });
   const duplicate = outcome === 'exists';
-  const currentStatus = await advanceProgress(deps, document.documentId, caller, status, duplicate);
+  const currentStatus = await advanceProgress(deps, document.documentId, status, duplicate);
 
   // Sent on every time, duplicates included: delivery skips what already
   // arrived, and this covers a first attempt that stopped before queueing.
@@ -94,10 +96,11 @@ async function checkStatus(
   caller: Agency,
   status: EdxmlStatus,
 ): Promise<DocumentRecord> {
-  if (status.from.organId !== caller.agencyId) {
+  const reporter = status.from.organId;
+  if (!speaksFor(caller, reporter)) {
     throw new AxisError(
       'SENDER_MISMATCH',
-      `From/OrganId is ${status.from.organId} but the caller is ${caller.agencyId}`,
+      `From/OrganId is ${reporter}, which ${caller.agencyId} may not report for`,
     );
   }
   if (!statusInfo(status.statusCode)) {
@@ -120,13 +123,12 @@ async function checkStatus(
       `no document ${edxmlId} from ${organId} was delivered through this axis`,
     );
   }
-  // Senders reuse DocumentIds: the newest one this caller received is meant.
-  const document =
-    candidates.find((found) => found.recipients.includes(caller.agencyId)) ?? candidates[0];
-  if (!document.recipients.includes(caller.agencyId)) {
+  // Senders reuse DocumentIds: the newest one this reporter received is meant.
+  const document = candidates.find((found) => found.recipients.includes(reporter)) ?? candidates[0];
+  if (!document.recipients.includes(reporter)) {
     throw new AxisError(
       'NOT_A_RECIPIENT',
-      `${caller.agencyId} is not a recipient of document ${edxmlId} from ${organId}`,
+      `${reporter} is not a recipient of document ${edxmlId} from ${organId}`,
     );
   }
   return document;
@@ -135,12 +137,12 @@ async function checkStatus(
 async function advanceProgress(
   deps: ReportStatusDeps,
   documentId: string,
-  caller: Agency,
   status: EdxmlStatus,
   duplicate: boolean,
 ): Promise<string> {
+  const reporter = status.from.organId;
   for (let attempt = 0; attempt < MAX_PROGRESS_ATTEMPTS; attempt++) {
-    const current = await deps.exchange.getProgress(documentId, caller.agencyId);
+    const current = await deps.exchange.getProgress(documentId, reporter);
     // A retried report already applied must not move a repeatable 05 again;
     // one whose first attempt stopped before this point still applies.
     if (duplicate && current?.statusCode === status.statusCode) return current.statusCode;
@@ -151,7 +153,7 @@ async function advanceProgress(
     const written = await deps.exchange.putProgress(
       {
         documentId,
-        agencyId: caller.agencyId,
+        agencyId: reporter,
         statusCode: status.statusCode,
         updatedAt: deps.clock.now().toISOString(),
         version: version + 1,
@@ -160,5 +162,5 @@ async function advanceProgress(
     );
     if (written) return status.statusCode;
   }
-  throw new Error(`status of ${documentId} for ${caller.agencyId} kept changing under us`);
+  throw new Error(`status of ${documentId} for ${reporter} kept changing under us`);
 }

@@ -8,7 +8,7 @@ import type {
   VerifyRequest,
   WorkQueue,
 } from '../domain/ports';
-import type { Agency, DocumentRecord } from '../domain/records';
+import { type Agency, type DocumentRecord, speaksFor } from '../domain/records';
 import { parseDocument } from '../edxml/parseEdxml';
 
 export interface SubmitDocumentDeps {
@@ -42,10 +42,10 @@ export async function submitDocument(
   body: Uint8Array,
 ): Promise<SubmitDocumentResult> {
   const edxml = parseDocument(body);
-  if (edxml.from.organId !== caller.agencyId) {
+  if (!speaksFor(caller, edxml.from.organId)) {
     throw new AxisError(
       'SENDER_MISMATCH',
-      `From/OrganId is ${edxml.from.organId} but the caller is ${caller.agencyId}`,
+      `From/OrganId is ${edxml.from.organId}, which ${caller.agencyId} may not send for`,
     );
   }
   const recipients = [...new Set(edxml.to.map((organ) => organ.organId))];
@@ -79,6 +79,7 @@ export async function submitDocument(
   const document: DocumentRecord = {
     documentId,
     senderId: caller.agencyId,
+    fromOrganId: edxml.from.organId,
     edxmlDocumentId: edxml.documentId,
     recipients,
     businessDocType: edxml.businessDocType,

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgencyDirectory } from '../../domain/ports';
-import type { Agency } from '../../domain/records';
+import type { Agency, AgencyKey, SignaturePolicy } from '../../domain/records';
 import { documentClient } from './documentClient';
 
 interface AgencyItem {
@@ -8,7 +8,9 @@ interface AgencyItem {
   name: string;
   channelMode: 'webhook' | 'inbox';
   webhookUrl?: string;
-  credentialHash: string;
+  keys: AgencyKey[];
+  signaturePolicy: SignaturePolicy;
+  sendsFor?: string[];
   registeredAt: string;
 }
 
@@ -29,7 +31,9 @@ export class DynamoAgencyDirectory implements AgencyDirectory {
       name: agency.name,
       channelMode: agency.channel.mode,
       webhookUrl: agency.channel.mode === 'webhook' ? agency.channel.url : undefined,
-      credentialHash: agency.credentialHash,
+      keys: [...agency.keys],
+      signaturePolicy: agency.signaturePolicy,
+      sendsFor: agency.sendsFor.length > 0 ? [...agency.sendsFor] : undefined,
       registeredAt: agency.registeredAt,
     };
     await documentClient().send(new PutCommand({ TableName: this.tableName, Item: item }));
@@ -44,7 +48,9 @@ function toAgency(item: AgencyItem): Agency {
       item.channelMode === 'webhook' && item.webhookUrl
         ? { mode: 'webhook', url: item.webhookUrl }
         : { mode: 'inbox' },
-    credentialHash: item.credentialHash,
+    keys: item.keys ?? [],
+    signaturePolicy: item.signaturePolicy ?? 'required',
+    sendsFor: item.sendsFor ?? [],
     registeredAt: item.registeredAt,
   };
 }

@@ -22,7 +22,8 @@ import { documentClient, isConditionFailure, putIfAbsent } from './documentClien
 const META = 'META';
 const docKey = (documentId: string) => `DOC#${documentId}`;
 const msgKey = (messageId: string) => `MSG#${messageId}`;
-const edxmlKey = (senderId: string, edxmlDocumentId: string) => `${senderId}|${edxmlDocumentId}`;
+const edxmlKey = (fromOrganId: string, edxmlDocumentId: string) =>
+  `${fromOrganId}|${edxmlDocumentId}`;
 
 type Item = Record<string, unknown>;
 
@@ -48,7 +49,7 @@ export class DynamoExchangeStore implements ExchangeStore {
     const item = {
       pk: docKey(document.documentId),
       sk: META,
-      edxmlKey: edxmlKey(document.senderId, document.edxmlDocumentId),
+      edxmlKey: edxmlKey(document.fromOrganId, document.edxmlDocumentId),
       ...document,
     };
     return this.putOnce(item);
@@ -58,7 +59,7 @@ export class DynamoExchangeStore implements ExchangeStore {
     return this.get<DocumentRecord>(docKey(documentId), META);
   }
 
-  async findDocumentsByEdxmlId(senderId: string, edxmlDocumentId: string): Promise<string[]> {
+  async findDocumentsByEdxmlId(fromOrganId: string, edxmlDocumentId: string): Promise<string[]> {
     const index = TABLES.exchange.indexes[0];
     const { Items } = await documentClient().send(
       new QueryCommand({
@@ -66,7 +67,7 @@ export class DynamoExchangeStore implements ExchangeStore {
         IndexName: index.name,
         KeyConditionExpression: '#key = :key',
         ExpressionAttributeNames: { '#key': index.partitionKey },
-        ExpressionAttributeValues: { ':key': edxmlKey(senderId, edxmlDocumentId) },
+        ExpressionAttributeValues: { ':key': edxmlKey(fromOrganId, edxmlDocumentId) },
         ScanIndexForward: false,
         // Enough for every resend and revision of one document in practice.
         Limit: MAX_DOCUMENTS_PER_EDXML_ID,
