@@ -5,10 +5,19 @@ export function formatTimeline(timeline: DocumentTimeline): string[] {
   const lines = [
     `Document ${timeline.documentId}  (edXML ${timeline.edxmlDocumentId})`,
     `  sender ${timeline.sender}, ${timeline.size} bytes, sha256 ${timeline.sha256.slice(0, 16)}…`,
-    `  ${timeline.state} at ${timeline.verifiedAt ?? timeline.createdAt}; envelope signature: ` +
-      `${timeline.signature ?? 'not checked'}; receipt signed by the axis: ` +
-      `${timeline.receipt ? 'yes' : 'no'}`,
+    `  envelope signature: ${describeSignature(timeline)}`,
   ];
+  if (timeline.state === 'rejected') {
+    lines.push(
+      `  REFUSED: ${timeline.rejection?.code} - ${timeline.rejection?.message}; ` +
+        `signed rejection ${timeline.rejectionMessageId ?? '-'} sent to the sender`,
+    );
+    return lines;
+  }
+  lines.push(
+    `  ${timeline.state} at ${timeline.verifiedAt ?? timeline.createdAt}; receipt signed by ` +
+      `the axis: ${timeline.receipt ? 'yes' : 'no'}`,
+  );
   for (const recipient of timeline.recipients) {
     const delivery = recipient.delivery;
     const how =
@@ -28,4 +37,20 @@ export function formatTimeline(timeline: DocumentTimeline): string[] {
     }
   }
   return lines;
+}
+
+function describeSignature(timeline: DocumentTimeline): string {
+  const found = timeline.signature;
+  if (!found) return 'not checked';
+  const envelope = found.envelope.reason
+    ? `${found.envelope.outcome} (${found.envelope.reason})`
+    : found.envelope.outcome;
+  if (!found.certificate) return envelope;
+  const signer = found.signer?.registered ? 'registered signer' : 'signer NOT registered';
+  const warnings =
+    found.certificate.warnings.length > 0 ? `, ${found.certificate.warnings.join(', ')}` : '';
+  return (
+    `${envelope}; certificate ${found.certificate.outcome} via ` +
+    `${found.certificate.chain.length} certificates${warnings}; ${signer}`
+  );
 }

@@ -11,6 +11,8 @@ export interface AxisConfig {
   readonly exchangeTable: string;
   readonly inboxTable: string;
   readonly noncesTable: string;
+  readonly signersTable: string;
+  readonly auditTable: string;
   readonly payloadBucket: string;
   readonly verifyQueueUrl: string;
   readonly routeQueueUrl: string;
@@ -72,6 +74,12 @@ export function readConfig(env: Env = process.env): AxisConfig {
     },
     get noncesTable() {
       return text(env, ENV.noncesTable);
+    },
+    get signersTable() {
+      return text(env, ENV.signersTable);
+    },
+    get auditTable() {
+      return text(env, ENV.auditTable);
     },
     get payloadBucket() {
       return text(env, ENV.payloadBucket);

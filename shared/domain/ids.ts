@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /**
  * Identifiers the axis hands out.
@@ -48,12 +48,12 @@ export function statusMessageIdFor(reporterId: string, payloadSha256: string): s
   return derive('sts', ['status', reporterId, payloadSha256]);
 }
 
-/** A fresh secret for an agency credential: 256 bits, URL-safe. */
-export function newSecret(): string {
-  return randomBytes(32).toString('base64url');
+/** The axis's id for its signed refusal of a document: one per document. */
+export function rejectionIdFor(documentId: string): string {
+  return derive('rej', ['rejection', documentId]);
 }
 
-const AXIS_ID = /^(doc|sts)_[a-z2-7]{26}$/;
+const AXIS_ID = /^(doc|sts|rej)_[a-z2-7]{26}$/;
 
 /** True for ids of the form the axis hands out; anything else is not looked up. */
 export function isAxisId(value: string): boolean {

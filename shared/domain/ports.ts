@@ -1,10 +1,12 @@
 import type {
   Agency,
+  AuditEntry,
   DeliveryRecord,
   DocumentRecord,
   InboxItem,
   MessageRecord,
   RecipientProgress,
+  SignerRecord,
   StatusRecord,
 } from './records';
 
@@ -56,7 +58,14 @@ export interface ExchangeStore {
     documentId: string,
     update: { signature: DocumentRecord['signature']; receipt: string; verifiedAt: string },
   ): Promise<void>;
-  markRejected(documentId: string, rejection: { code: string; message: string }): Promise<void>;
+  markRejected(
+    documentId: string,
+    update: {
+      rejection: { code: string; message: string };
+      signature?: DocumentRecord['signature'];
+      rejectionMessageId?: string;
+    },
+  ): Promise<void>;
 
   getDelivery(
     documentId: string,
@@ -92,6 +101,30 @@ export interface InboxStore {
     agencyId: string,
     page: { limit: number; cursor?: string },
   ): Promise<{ items: InboxItem[]; cursor?: string }>;
+}
+
+/** Certificates and revocation lists that operators load for signature checks. */
+export interface TrustMaterial {
+  readonly anchors: readonly Uint8Array[];
+  readonly intermediates: readonly Uint8Array[];
+  readonly crls: readonly Uint8Array[];
+}
+
+export interface TrustStore {
+  load(): Promise<TrustMaterial>;
+  add(kind: keyof TrustMaterial, name: string, der: Uint8Array): Promise<void>;
+}
+
+/** Which certificates may sign for which agency. */
+export interface SignerRegistry {
+  put(signer: SignerRecord): Promise<void>;
+  get(agencyId: string, fingerprint: string): Promise<SignerRecord | undefined>;
+  list(agencyId: string): Promise<SignerRecord[]>;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+  list(subject: string): Promise<AuditEntry[]>;
 }
 
 /** Nonces of signed requests, each usable once within the replay window. */

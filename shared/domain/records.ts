@@ -1,3 +1,5 @@
+import type { SignatureAssessment } from './signaturePolicy';
+
 /**
  * What the axis remembers about agencies, documents, messages and deliveries.
  * Plain data: the adapters decide how it is laid out in storage.
@@ -46,7 +48,11 @@ export function speaksFor(agency: Agency, organId: string): boolean {
   return agency.agencyId === organId || agency.sendsFor.includes(organId);
 }
 
-export type MessageKind = 'document' | 'status';
+/**
+ * `rejection`: the axis's signed refusal of a document, sent back to its
+ * sender through the same channels as everything else.
+ */
+export type MessageKind = 'document' | 'status' | 'rejection';
 
 /** Any payload that crosses the axis: who may read it and where its bytes are. */
 export interface MessageRecord {
@@ -62,8 +68,6 @@ export interface MessageRecord {
   readonly createdAt: string;
   readonly statusCode?: string;
 }
-
-export type SignatureNote = 'absent' | 'present' | 'present-not-xmldsig';
 
 export type DocumentState = 'received' | 'verified' | 'rejected';
 
@@ -83,10 +87,13 @@ export interface DocumentRecord {
   readonly payloadKey: string;
   readonly createdAt: string;
   readonly state: DocumentState;
-  readonly signature?: SignatureNote;
+  /** What verification found about the envelope signature. */
+  readonly signature?: SignatureAssessment;
   readonly receipt?: string;
   readonly verifiedAt?: string;
   readonly rejection?: { readonly code: string; readonly message: string };
+  /** The signed refusal sent back to the sender, when there is one. */
+  readonly rejectionMessageId?: string;
 }
 
 /**
@@ -131,6 +138,32 @@ export interface RecipientProgress {
   readonly updatedAt: string;
   /** Optimistic-concurrency counter for conditional writes. */
   readonly version: number;
+}
+
+/** A certificate the operator registered as allowed to sign for an agency. */
+export interface SignerRecord {
+  readonly agencyId: string;
+  /** Hex SHA-256 of the certificate's DER: how the axis recognises it. */
+  readonly fingerprint: string;
+  readonly subject: string;
+  readonly serialNumber: string;
+  readonly notAfter: string;
+  readonly certificateDer: string;
+  readonly state: 'active' | 'revoked';
+  readonly registeredAt: string;
+  readonly registeredBy: string;
+  readonly revokedAt?: string;
+  readonly revokedBy?: string;
+}
+
+/** One operator action, kept for audit. */
+export interface AuditEntry {
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  /** What was acted on, e.g. an agency id. */
+  readonly subject: string;
+  readonly detail: Readonly<Record<string, string>>;
 }
 
 /** An entry in a pull agency's inbox, waiting to be fetched. */

@@ -1,15 +1,19 @@
 import { DynamoAgencyDirectory } from '../adapters/dynamodb/DynamoAgencyDirectory';
+import { DynamoAuditLog } from '../adapters/dynamodb/DynamoAuditLog';
 import { DynamoExchangeStore } from '../adapters/dynamodb/DynamoExchangeStore';
 import { DynamoInboxStore } from '../adapters/dynamodb/DynamoInboxStore';
 import { DynamoNonceStore } from '../adapters/dynamodb/DynamoNonceStore';
+import { DynamoSignerRegistry } from '../adapters/dynamodb/DynamoSignerRegistry';
 import { FetchWebhookClient } from '../adapters/http/FetchWebhookClient';
 import { KmsPublicKeys } from '../adapters/kms/KmsPublicKeys';
 import { KmsSigner } from '../adapters/kms/KmsSigner';
 import { S3PayloadStore } from '../adapters/s3/S3PayloadStore';
+import { S3TrustStore } from '../adapters/s3/S3TrustStore';
 import { SqsWorkQueue } from '../adapters/sqs/SqsWorkQueue';
 import { readConfig } from '../config/config';
 import type {
   AgencyDirectory,
+  AuditLog,
   Clock,
   ExchangeStore,
   InboxStore,
@@ -18,6 +22,8 @@ import type {
   PublicKeySource,
   RouteRequest,
   Signer,
+  SignerRegistry,
+  TrustStore,
   VerifyRequest,
   WebhookClient,
   WorkQueue,
@@ -35,6 +41,9 @@ export interface Dependencies {
   readonly exchange: ExchangeStore;
   readonly inbox: InboxStore;
   readonly nonces: NonceStore;
+  readonly signers: SignerRegistry;
+  readonly audit: AuditLog;
+  readonly trust: TrustStore;
   readonly payloads: PayloadStore;
   readonly verifyQueue: WorkQueue<VerifyRequest>;
   readonly routeQueue: WorkQueue<RouteRequest>;
@@ -50,6 +59,9 @@ export interface Dependencies {
 
 /** Time for the work around a webhook call: the payload read, the signature, the record. */
 const DELIVERY_LEASE_MARGIN_MS = 5_000;
+
+/** How long a warm function keeps trust anchors and CRLs before reading them again. */
+const TRUST_CACHE_MS = 5 * 60_000;
 
 const systemClock: Clock = { now: () => new Date() };
 
@@ -71,6 +83,15 @@ export function createDependencies(env: Record<string, string | undefined> = pro
   const exchange = memo(() => new DynamoExchangeStore(config.exchangeTable));
   const inbox = memo(() => new DynamoInboxStore(config.inboxTable));
   const nonces = memo(() => new DynamoNonceStore(config.noncesTable));
+  const signers = memo(() => new DynamoSignerRegistry(config.signersTable));
+  const audit = memo(() => new DynamoAuditLog(config.auditTable));
+  const trust = memo(
+    () =>
+      new S3TrustStore(config.payloadBucket, {
+        forcePathStyle: config.s3ForcePathStyle,
+        ttlMs: TRUST_CACHE_MS,
+      }),
+  );
   const payloads = memo(
     () => new S3PayloadStore(config.payloadBucket, { forcePathStyle: config.s3ForcePathStyle }),
   );
@@ -91,6 +112,15 @@ export function createDependencies(env: Record<string, string | undefined> = pro
     },
     get nonces() {
       return nonces();
+    },
+    get signers() {
+      return signers();
+    },
+    get audit() {
+      return audit();
+    },
+    get trust() {
+      return trust();
     },
     get payloads() {
       return payloads();

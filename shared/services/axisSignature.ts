@@ -4,6 +4,7 @@ import type { Signer } from '../domain/ports';
 /** Media types of the axis's signed statements, carried in the JWS `typ`. */
 export const RECEIPT_TYPE = 'lienthong-receipt+jwt';
 export const DELIVERY_TYPE = 'lienthong-delivery+jwt';
+export const REJECTION_TYPE = 'lienthong-rejection+jwt';
 
 /**
  * Signs a small JSON statement with the axis's key and returns a compact

@@ -46,6 +46,8 @@ export interface DocumentTimeline {
   readonly signature?: DocumentRecord['signature'];
   readonly receipt?: string;
   readonly rejection?: DocumentRecord['rejection'];
+  /** The axis's signed refusal, downloadable by the sender. */
+  readonly rejectionMessageId?: string;
   readonly sha256: string;
   readonly size: number;
   readonly recipients: readonly RecipientView[];
@@ -79,6 +81,7 @@ export async function documentTimeline(
     signature: document.signature,
     receipt: document.receipt,
     rejection: document.rejection,
+    rejectionMessageId: document.rejectionMessageId,
     sha256: document.sha256,
     size: document.size,
     recipients: visible.map((agencyId) =>

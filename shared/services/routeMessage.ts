@@ -157,7 +157,9 @@ async function deliver(
     iat: Math.floor(deps.clock.now().getTime() / 1000),
   });
   const response = await deps.webhook.post(agency.channel.url, body, {
-    'content-type': 'application/xml; charset=utf-8',
+    // A rejection is the axis's own JWS; documents and statuses are edXML.
+    'content-type':
+      message.kind === 'rejection' ? 'application/jose' : 'application/xml; charset=utf-8',
     [DELIVERY_HEADERS.signature]: token,
     [DELIVERY_HEADERS.messageId]: message.messageId,
     [DELIVERY_HEADERS.documentId]: message.documentId,

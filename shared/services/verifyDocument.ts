@@ -1,21 +1,27 @@
-import { sha256Hex } from '../domain/ids';
+import { rejectionIdFor, sha256Hex } from '../domain/ids';
 import type {
+  AgencyDirectory,
   Clock,
   ExchangeStore,
   PayloadStore,
   RouteRequest,
   Signer,
+  SignerRegistry,
+  TrustStore,
   VerifyRequest,
   WorkQueue,
 } from '../domain/ports';
-import type { SignatureNote } from '../domain/records';
-import { parseDocument } from '../edxml/parseEdxml';
-import type { SignaturePresence } from '../edxml/types';
-import { RECEIPT_TYPE, signStatement } from './axisSignature';
+import type { DocumentRecord } from '../domain/records';
+import { decide, type SignatureAssessment } from '../domain/signaturePolicy';
+import { assessSignature } from './assessSignature';
+import { RECEIPT_TYPE, REJECTION_TYPE, signStatement } from './axisSignature';
 
 export interface VerifyDocumentDeps {
   readonly exchange: ExchangeStore;
   readonly payloads: PayloadStore;
+  readonly directory: AgencyDirectory;
+  readonly trust: TrustStore;
+  readonly signers: SignerRegistry;
   readonly signer: Signer;
   readonly routeQueue: WorkQueue<RouteRequest>;
   readonly clock: Clock;
@@ -32,13 +38,15 @@ export class DocumentNotFoundError extends Error {
 }
 
 /**
- * Verifies a stored document and sends it on: checks the stored bytes still
- * have the digest recorded at submission, notes the envelope signature, signs
- * the axis's receipt and queues one delivery per recipient.
+ * Verifies a stored document and sends it on, or refuses it: checks the
+ * stored bytes still have the digest recorded at submission, checks the
+ * envelope signature and the signer under the sender's policy, then either
+ * signs the axis's receipt and queues one delivery per recipient, or sends
+ * the sender a signed rejection that says why.
  *
- * Deliveries are queued before the document is marked verified, so a crash in
- * between repeats the fan-out instead of losing it; delivery itself ignores
- * what was already delivered.
+ * Messages are queued before the document's state changes, so a crash in
+ * between repeats the step instead of losing it; delivery ignores what was
+ * already delivered.
  */
 export async function verifyDocument(
   deps: VerifyDocumentDeps,
@@ -51,13 +59,21 @@ export async function verifyDocument(
   const bytes = await deps.payloads.get(document.payloadKey);
   const sha256 = sha256Hex(bytes);
   if (sha256 !== document.sha256) {
-    await deps.exchange.markRejected(document.documentId, {
+    await reject(deps, document, {
       code: 'DIGEST_MISMATCH',
       message: 'the stored payload no longer has the digest recorded when it was received',
     });
     return 'rejected';
   }
-  const signature = noteSignature(parseDocument(bytes).signature);
+
+  const signature = await assessSignature(deps, bytes, document);
+  const sender = await deps.directory.get(document.senderId);
+  // An agency removed since it sent the document gets the strictest reading.
+  const decision = decide(sender?.signaturePolicy ?? 'required', signature);
+  if (!decision.accept) {
+    await reject(deps, document, decision, signature);
+    return 'rejected';
+  }
 
   const verifiedAt = deps.clock.now().toISOString();
   const receipt = await signStatement(deps.signer, RECEIPT_TYPE, {
@@ -66,11 +82,11 @@ export async function verifyDocument(
     sender: document.senderId,
     recipients: document.recipients,
     sha256,
-    signature,
+    signature: signature.envelope.outcome,
+    ...(signature.certificate ? { certificate: signature.certificate.outcome } : {}),
     receivedAt: document.createdAt,
     verifiedAt,
   });
-
   await deps.routeQueue.send(
     document.recipients.map((recipientId) => ({
       documentId: document.documentId,
@@ -82,7 +98,52 @@ export async function verifyDocument(
   return 'verified';
 }
 
-function noteSignature(presence: SignaturePresence): SignatureNote {
-  if (!presence.present) return 'absent';
-  return presence.xmlDsigNamespace ? 'present' : 'present-not-xmldsig';
+/**
+ * Refuses a document: a signed, machine-readable rejection goes to the
+ * sender's inbox or webhook, and the document is never routed.
+ */
+async function reject(
+  deps: VerifyDocumentDeps,
+  document: DocumentRecord,
+  rejection: { code: string; message: string },
+  signature?: SignatureAssessment,
+): Promise<void> {
+  const messageId = rejectionIdFor(document.documentId);
+  const rejectedAt = deps.clock.now().toISOString();
+  const token = await signStatement(deps.signer, REJECTION_TYPE, {
+    iss: 'lienthong',
+    documentId: document.documentId,
+    edxmlDocumentId: document.edxmlDocumentId,
+    sender: document.senderId,
+    sha256: document.sha256,
+    code: rejection.code,
+    message: rejection.message,
+    ...(signature ? { signature } : {}),
+    rejectedAt,
+  });
+  const body = Buffer.from(token, 'ascii');
+  const payloadKey = `rejections/${document.documentId}.jws`;
+  await deps.payloads.put(payloadKey, body);
+  await deps.exchange.putMessage({
+    messageId,
+    kind: 'rejection',
+    documentId: document.documentId,
+    from: AXIS_SENDER,
+    to: [document.senderId],
+    payloadKey,
+    sha256: sha256Hex(body),
+    size: body.byteLength,
+    createdAt: rejectedAt,
+  });
+  await deps.routeQueue.send([
+    { documentId: document.documentId, messageId, recipientId: document.senderId },
+  ]);
+  await deps.exchange.markRejected(document.documentId, {
+    rejection,
+    ...(signature ? { signature } : {}),
+    rejectionMessageId: messageId,
+  });
 }
+
+/** How the axis names itself as the sender of its own messages. */
+export const AXIS_SENDER = 'lienthong';

@@ -1,16 +1,21 @@
 import { generateKeyPairSync, type KeyObject, sign as nodeSign } from 'node:crypto';
 import type {
   AgencyDirectory,
+  AuditLog,
   ClaimOutcome,
   Clock,
   CreateOutcome,
   DeliveryClaim,
   ExchangeStore,
   InboxStore,
+  NonceStore,
   PayloadStore,
   PublicKeySource,
   RouteRequest,
   Signer,
+  SignerRegistry,
+  TrustMaterial,
+  TrustStore,
   VerifyRequest,
   WebhookClient,
   WebhookResponse,
@@ -18,11 +23,13 @@ import type {
 } from '../../shared/domain/ports';
 import type {
   Agency,
+  AuditEntry,
   DeliveryRecord,
   DocumentRecord,
   InboxItem,
   MessageRecord,
   RecipientProgress,
+  SignerRecord,
   StatusRecord,
 } from '../../shared/domain/records';
 import type { Dependencies } from '../../shared/runtime/dependencies';
@@ -75,9 +82,9 @@ export class FakeExchange implements ExchangeStore {
   async getDocument(documentId: string) {
     return this.documents.get(documentId);
   }
-  async findDocumentsByEdxmlId(senderId: string, edxmlDocumentId: string) {
+  async findDocumentsByEdxmlId(fromOrganId: string, edxmlDocumentId: string) {
     const matches = [...this.documents.values()]
-      .filter((d) => d.senderId === senderId && d.edxmlDocumentId === edxmlDocumentId)
+      .filter((d) => d.fromOrganId === fromOrganId && d.edxmlDocumentId === edxmlDocumentId)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     return matches.map((d) => d.documentId);
   }
@@ -87,8 +94,15 @@ export class FakeExchange implements ExchangeStore {
   ) {
     this.move(documentId, { state: 'verified', ...update });
   }
-  async markRejected(documentId: string, rejection: { code: string; message: string }) {
-    this.move(documentId, { state: 'rejected', rejection });
+  async markRejected(
+    documentId: string,
+    update: {
+      rejection: { code: string; message: string };
+      signature?: DocumentRecord['signature'];
+      rejectionMessageId?: string;
+    },
+  ) {
+    this.move(documentId, { state: 'rejected', ...update });
   }
   async getDelivery(documentId: string, messageId: string, agencyId: string) {
     return this.deliveries.get(`${documentId}|${messageId}|${agencyId}`);
@@ -168,6 +182,53 @@ export class FakeInbox implements InboxStore {
   }
 }
 
+export class FakeNonces implements NonceStore {
+  readonly spent = new Set<string>();
+  async claim(agencyId: string, nonce: string) {
+    const key = `${agencyId}#${nonce}`;
+    if (this.spent.has(key)) return false;
+    this.spent.add(key);
+    return true;
+  }
+}
+
+export class FakeTrust implements TrustStore {
+  material: { anchors: Uint8Array[]; intermediates: Uint8Array[]; crls: Uint8Array[] } = {
+    anchors: [],
+    intermediates: [],
+    crls: [],
+  };
+  async load() {
+    return this.material;
+  }
+  async add(kind: keyof TrustMaterial, _name: string, der: Uint8Array) {
+    this.material[kind].push(der);
+  }
+}
+
+export class FakeSigners implements SignerRegistry {
+  readonly records = new Map<string, SignerRecord>();
+  async put(signer: SignerRecord) {
+    this.records.set(`${signer.agencyId}|${signer.fingerprint}`, signer);
+  }
+  async get(agencyId: string, fingerprint: string) {
+    return this.records.get(`${agencyId}|${fingerprint}`);
+  }
+  async list(agencyId: string) {
+    return [...this.records.values()].filter((signer) => signer.agencyId === agencyId);
+  }
+}
+
+export class FakeAudit implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+  async record(entry: AuditEntry) {
+    this.entries.push(entry);
+  }
+  async list(subject: string) {
+    return this.entries.filter((entry) => entry.subject === subject);
+  }
+}
+
 export class FakeQueue<T> implements WorkQueue<T> {
   readonly sent: T[] = [];
   async send(messages: readonly T[]) {
@@ -232,6 +293,10 @@ export function fakeDependencies() {
     directory: new FakeDirectory(),
     exchange: new FakeExchange(),
     inbox: new FakeInbox(),
+    nonces: new FakeNonces(),
+    trust: new FakeTrust(),
+    signers: new FakeSigners(),
+    audit: new FakeAudit(),
     payloads: new FakePayloads(),
     verifyQueue: new FakeQueue<VerifyRequest>(),
     routeQueue: new FakeQueue<RouteRequest>(),

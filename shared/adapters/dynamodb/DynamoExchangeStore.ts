@@ -89,9 +89,16 @@ export class DynamoExchangeStore implements ExchangeStore {
 
   async markRejected(
     documentId: string,
-    rejection: { code: string; message: string },
+    update: {
+      rejection: { code: string; message: string };
+      signature?: DocumentRecord['signature'];
+      rejectionMessageId?: string;
+    },
   ): Promise<void> {
-    await this.moveState(documentId, 'rejected', { rejection });
+    const fields: Item = { rejection: update.rejection };
+    if (update.signature) fields.signature = update.signature;
+    if (update.rejectionMessageId) fields.rejectionMessageId = update.rejectionMessageId;
+    await this.moveState(documentId, 'rejected', fields);
   }
 
   async getDelivery(
