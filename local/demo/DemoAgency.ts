@@ -1,13 +1,17 @@
+import type { KeyObject } from 'node:crypto';
 import type { AxisClient } from '../../shared/client/AxisClient';
+import { verifyAxisJws } from '../../shared/client/verifyAxisJws';
 import { buildStatusMessage, formatEdxmlTimestamp } from '../../shared/edxml/buildStatusMessage';
 import { parseEdxml } from '../../shared/edxml/parseEdxml';
 import type { EdxmlDocument, EdxmlStatus } from '../../shared/edxml/types';
+import { REJECTION_TYPE } from '../../shared/services/axisSignature';
 import type { DemoLog } from './DemoLog';
 
 export interface DemoAgencyProfile {
   readonly agencyId: string;
   readonly name: string;
   readonly channel: 'webhook' | 'inbox';
+  readonly signaturePolicy: 'required' | 'optional' | 'report';
   /** The statuses this agency's clerks report, in order, for each document it receives. */
   readonly answers: readonly string[];
 }
@@ -16,6 +20,8 @@ export interface DemoAgencyProfile {
 export interface Received {
   readonly documents: Map<string, EdxmlDocument>;
   readonly statuses: EdxmlStatus[];
+  /** The axis's signed refusals of documents this agency sent, by axis document id. */
+  readonly rejections: Map<string, string>;
 }
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -34,7 +40,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
  * back for documents it sent.
  */
 export class DemoAgency {
-  readonly received: Received = { documents: new Map(), statuses: [] };
+  readonly received: Received = { documents: new Map(), statuses: [], rejections: new Map() };
   private readonly seen = new Set<string>();
   private readonly work: Promise<void>[] = [];
 
@@ -42,12 +48,28 @@ export class DemoAgency {
     readonly profile: DemoAgencyProfile,
     readonly client: AxisClient,
     private readonly log: DemoLog,
+    private readonly axisKeys: (kid: string) => KeyObject | undefined,
   ) {}
 
   /** Handles one delivered message; a repeat of a message already seen is ignored. */
-  accept(messageId: string, bytes: Uint8Array, via: string): void {
+  accept(messageId: string, bytes: Uint8Array, via: string, kind: string): void {
     if (this.seen.has(messageId)) return;
     this.seen.add(messageId);
+    if (kind === 'rejection') {
+      // The refusal is itself a JWS of the axis: checked before it is believed.
+      const { payload } = verifyAxisJws(
+        Buffer.from(bytes).toString('ascii'),
+        REJECTION_TYPE,
+        this.axisKeys,
+      );
+      this.received.rejections.set(String(payload.documentId), String(payload.code));
+      this.log.add(
+        this.profile.agencyId,
+        `the axis REFUSED ${String(payload.documentId)}: ${String(payload.code)} (${via}, ` +
+          'rejection signature verified)',
+      );
+      return;
+    }
     const message = parseEdxml(bytes);
     if (message.kind === 'status') {
       this.received.statuses.push(message);
@@ -72,7 +94,7 @@ export class DemoAgency {
     for (const item of items) {
       if (this.seen.has(item.messageId)) continue;
       const { bytes } = await this.client.download(item.messageId);
-      this.accept(item.messageId, bytes, 'inbox');
+      this.accept(item.messageId, bytes, 'inbox', item.kind);
     }
   }
 

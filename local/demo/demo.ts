@@ -13,11 +13,15 @@ import { registerLocalAgency } from '../registerLocalAgency';
 import { startLocalAxis } from '../runtime';
 import { DemoAgency } from './DemoAgency';
 import { DemoLog } from './DemoLog';
-import { missingArrivals, type SentDocument } from './expectations';
+import { setUpDemoPki } from './demoPki';
+import { forbiddenArrivals, missingArrivals, type SentDocument } from './expectations';
 import { formatTimeline } from './printTimeline';
 import { readSample } from './samples';
 import { DEMO_AGENCIES, DEMO_DEADLINE_MS, DEMO_DOCUMENTS } from './scenario';
 import { startWebhookServer } from './webhookServer';
+
+/** The sender whose leaders sign with the demo's test PKI. */
+const SIGNING_SENDER = '000.00.00.G22';
 
 async function main(): Promise<number> {
   const log = new DemoLog();
@@ -35,18 +39,32 @@ async function main(): Promise<number> {
         agencyId: profile.agencyId,
         name: profile.name,
         webhookUrl,
+        signaturePolicy: profile.signaturePolicy,
       });
-      agencies.set(profile.agencyId, new DemoAgency(profile, client, log));
-      log.add('operator', `registered ${profile.agencyId} ${profile.name} (${profile.channel})`);
+      agencies.set(profile.agencyId, new DemoAgency(profile, client, log, axisKeys));
+      log.add(
+        'operator',
+        `registered ${profile.agencyId} ${profile.name} (${profile.channel}, signatures ` +
+          `${profile.signaturePolicy})`,
+      );
     }
+    const pki = await setUpDemoPki(SIGNING_SENDER, log);
 
     const sent: SentDocument[] = [];
-    for (const { file, sender } of DEMO_DOCUMENTS) {
-      const answer = await agencies.get(sender)!.client.submitDocument(readSample(file));
-      sent.push({ documentId: answer.documentId, sender, recipients: answer.recipients });
-      log.add(sender, `sent ${file} → ${answer.documentId} for ${answer.recipients.join(', ')}`);
+    for (const document of DEMO_DOCUMENTS) {
+      const original = readSample(document.file);
+      const bytes = document.signedBy ? pki.sign(original, document.signedBy) : original;
+      const signed = document.signedBy ? `signed by the ${document.signedBy}` : 'as it is';
+      const answer = await agencies.get(document.sender)!.client.submitDocument(bytes);
+      sent.push({
+        ...document,
+        documentId: answer.documentId,
+        recipients: answer.recipients,
+        bytes,
+      });
+      log.add(document.sender, `sent ${document.file} (${signed}) → ${answer.documentId}`);
     }
-    await showSafeguards(agencies.get(DEMO_DOCUMENTS[0].sender)!, log);
+    await showSafeguards(agencies.get(sent[0].sender)!, sent[0], log);
 
     const deadline = Date.now() + DEMO_DEADLINE_MS;
     let missing = missingArrivals(sent, agencies);
@@ -65,12 +83,21 @@ async function main(): Promise<number> {
       for (const line of formatTimeline(timeline)) console.log(line);
       console.log();
     }
+    const forbidden = forbiddenArrivals(sent, agencies);
+    if (forbidden.length > 0) {
+      console.log('A refused document was delivered:');
+      for (const line of forbidden) console.log(`  - ${line}`);
+      return 1;
+    }
     if (missing.length > 0) {
       console.log(`NOT everything arrived within ${DEMO_DEADLINE_MS / 1000} s:`);
       for (const line of missing) console.log(`  - ${line}`);
       return 1;
     }
-    console.log('Every document reached every recipient and every status reached its sender.');
+    console.log(
+      'Every accepted document reached every recipient, every status reached its sender, ' +
+        'and the refused document reached no one but its sender, as a signed rejection.',
+    );
     return 0;
   } finally {
     await hooks.close();
@@ -79,9 +106,8 @@ async function main(): Promise<number> {
 }
 
 /** Shows two answers an integrator meets early: a retry, and a wrong endpoint. */
-async function showSafeguards(sender: DemoAgency, log: DemoLog): Promise<void> {
-  const first = DEMO_DOCUMENTS[0];
-  const again = await sender.client.submitDocument(readSample(first.file));
+async function showSafeguards(sender: DemoAgency, first: SentDocument, log: DemoLog) {
+  const again = await sender.client.submitDocument(first.bytes);
   log.add(
     sender.profile.agencyId,
     `re-sent ${first.file}: same id ${again.documentId}, ` +

@@ -1,9 +1,10 @@
 import type { DemoAgency } from './DemoAgency';
+import type { DemoDocument } from './scenario';
 
-export interface SentDocument {
+export interface SentDocument extends DemoDocument {
   readonly documentId: string;
-  readonly sender: string;
   readonly recipients: readonly string[];
+  readonly bytes: Uint8Array;
 }
 
 /**
@@ -17,6 +18,12 @@ export function missingArrivals(
   const missing: string[] = [];
   for (const document of sent) {
     const sender = agencies.get(document.sender);
+    if (document.expect === 'refused') {
+      if (!sender?.received.rejections.has(document.documentId)) {
+        missing.push(`the signed rejection of ${document.documentId} at ${document.sender}`);
+      }
+      continue;
+    }
     for (const recipientId of document.recipients) {
       const recipient = agencies.get(recipientId);
       const edxml = recipient?.received.documents.get(document.documentId);
@@ -40,4 +47,18 @@ export function missingArrivals(
     }
   }
   return missing;
+}
+
+/** Deliveries that must never have happened: a refused document at any recipient. */
+export function forbiddenArrivals(
+  sent: readonly SentDocument[],
+  agencies: ReadonlyMap<string, DemoAgency>,
+): string[] {
+  return sent
+    .filter((document) => document.expect === 'refused')
+    .flatMap((document) =>
+      document.recipients
+        .filter((id) => agencies.get(id)?.received.documents.has(document.documentId))
+        .map((id) => `refused ${document.documentId} reached ${id}`),
+    );
 }

@@ -26,7 +26,7 @@ export async function startWebhookServer(
     const body = await readBody(request);
     try {
       const delivery = verifyDelivery(request.headers, body, agencyId, axisKeys);
-      agency.accept(delivery.messageId, body, 'webhook, axis signature verified');
+      agency.accept(delivery.messageId, body, 'webhook, axis signature verified', delivery.kind);
       response.writeHead(204).end();
     } catch (error) {
       log.add(agencyId, `refused a delivery: ${(error as Error).message}`);

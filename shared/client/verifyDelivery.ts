@@ -1,6 +1,7 @@
-import { createHash, type KeyObject, verify } from 'node:crypto';
-import { decodeCompactJws } from '../domain/jws';
+import { createHash, type KeyObject } from 'node:crypto';
+import { DELIVERY_TYPE } from '../services/axisSignature';
 import { DELIVERY_HEADERS } from '../services/routeMessage';
+import { AxisSignatureError, verifyAxisJws } from './verifyAxisJws';
 
 /** Why a webhook delivery was not accepted as coming from the axis. */
 export class DeliveryVerificationError extends Error {
@@ -22,9 +23,9 @@ export interface VerifiedDelivery {
  * What a webhook receiver does with a delivery before trusting it: checks the
  * axis's ES256 signature in `x-lienthong-signature` with the axis's public
  * key, that the signed SHA-256 is the body's, and that the delivery is
- * addressed to this agency. Nothing but the public key is needed.
+ * addressed to this agency. Nothing but the published keys is needed.
  *
- * @param publicKeyFor returns the axis's public key for a JWS `kid`.
+ * @param publicKeyFor returns the axis's public key for a JWS `kid` (see fetchAxisKeys).
  */
 export function verifyDelivery(
   headers: Readonly<Record<string, string | string[] | undefined>>,
@@ -34,23 +35,16 @@ export function verifyDelivery(
 ): VerifiedDelivery {
   const token = headers[DELIVERY_HEADERS.signature];
   if (typeof token !== 'string') throw new DeliveryVerificationError('no signature header');
-  let jws: ReturnType<typeof decodeCompactJws>;
+  let payload: Record<string, unknown>;
+  let keyId: string;
   try {
-    jws = decodeCompactJws(token);
-  } catch {
-    throw new DeliveryVerificationError('the signature header is not a compact JWS');
+    const jws = verifyAxisJws(token, DELIVERY_TYPE, publicKeyFor);
+    payload = jws.payload;
+    keyId = jws.header.kid;
+  } catch (error) {
+    if (error instanceof AxisSignatureError) throw new DeliveryVerificationError(error.message);
+    throw error;
   }
-  if (jws.header.alg !== 'ES256') throw new DeliveryVerificationError('unexpected algorithm');
-  const key = publicKeyFor(jws.header.kid);
-  if (!key) throw new DeliveryVerificationError(`no public key for kid ${jws.header.kid}`);
-  const valid = verify(
-    'sha256',
-    Buffer.from(jws.signingInput, 'ascii'),
-    { key, dsaEncoding: 'ieee-p1363' },
-    jws.signature,
-  );
-  if (!valid) throw new DeliveryVerificationError('the axis signature does not verify');
-  const payload = jws.payload;
   const sha256 = createHash('sha256').update(body).digest('hex');
   if (payload.sha256 !== sha256) throw new DeliveryVerificationError('body digest mismatch');
   if (payload.to !== expectedRecipient) {
@@ -64,6 +58,6 @@ export function verifyDelivery(
     documentId: String(payload.documentId),
     kind: String(payload.kind),
     from: String(payload.from),
-    keyId: jws.header.kid,
+    keyId,
   };
 }

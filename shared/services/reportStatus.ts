@@ -114,8 +114,10 @@ async function checkStatus(
   }
   const { organId, documentId: edxmlId } = status.responseFor;
   const ids = await exchange.findDocumentsByEdxmlId(organId, edxmlId);
+  // Only a verified document was ever delivered, so only such a one can be
+  // reported on: a newer one with the same DocumentId may still be waiting.
   const candidates = (await Promise.all(ids.map((id) => exchange.getDocument(id)))).filter(
-    (found): found is DocumentRecord => found !== undefined && found.state !== 'rejected',
+    (found): found is DocumentRecord => found !== undefined && found.state === 'verified',
   );
   if (candidates.length === 0) {
     throw new AxisError(
