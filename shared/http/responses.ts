@@ -43,7 +43,7 @@ export function errorResponse(
     });
     // RFC 9110 asks a 401 to name the scheme the client should use.
     if (error.httpStatus === 401) {
-      response.headers = { ...response.headers, 'www-authenticate': 'Bearer realm="lienthong"' };
+      response.headers = { ...response.headers, 'www-authenticate': 'LT1-ES256 realm="lienthong"' };
     }
     return response;
   }
