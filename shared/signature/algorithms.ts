@@ -3,8 +3,8 @@
  * carry them out. xml-crypto's own tables are replaced, not extended, by
  * these: whatever is not listed here cannot be used, even by accident.
  */
-import type { BinaryLike, KeyLike, KeyObject } from 'node:crypto';
-import { createHash, sign, verify } from 'node:crypto';
+import type { BinaryLike, KeyLike } from 'node:crypto';
+import { createHash, KeyObject, sign, verify } from 'node:crypto';
 import type { HashAlgorithm, SignatureAlgorithm } from 'xml-crypto';
 import { createOptionalCallbackFunction } from 'xml-crypto';
 import { decodeBase64Strict } from './base64';
@@ -72,20 +72,24 @@ const WEAK_METHODS: readonly string[] = [
 
 export type AlgorithmVerdict = 'allowed' | 'weak' | 'unknown';
 
+/** Whether a SignatureMethod URI is allowed, known to be weak, or unknown. */
 export function judgeSignatureMethod(uri: string): AlgorithmVerdict {
   if (signatureMethodSpec(uri) !== undefined) return 'allowed';
   return WEAK_METHODS.includes(uri) ? 'weak' : 'unknown';
 }
 
+/** Whether a DigestMethod URI is allowed, known to be weak, or unknown. */
 export function judgeDigestMethod(uri: string): AlgorithmVerdict {
   if (Object.values<string>(DIGEST_METHODS).includes(uri)) return 'allowed';
   return WEAK_METHODS.includes(uri) ? 'weak' : 'unknown';
 }
 
+/** Whether `uri` is one of the four accepted canonicalisations. */
 export function isCanonicalization(uri: string): boolean {
   return CANONICALIZATION_URIS.includes(uri);
 }
 
+/** The spec of an allowed SignatureMethod URI; undefined for any other. */
 export function signatureMethodSpec(uri: string): SignatureMethodSpec | undefined {
   return SIGNATURE_METHOD_SPECS.find((spec) => spec.uri === uri);
 }
@@ -122,14 +126,25 @@ export interface VerificationProbe {
 }
 
 function keyOptions(spec: SignatureMethodSpec, key: KeyObject) {
-  // XML-DSig writes ECDSA signatures as r || s, not as a DER sequence (RFC 4050).
+  // XML-DSig writes ECDSA signatures as r || s, not as DER (XML Signature 1.1, 6.4.3).
   return spec.keyType === 'ec' ? { key, dsaEncoding: 'ieee-p1363' as const } : { key };
 }
 
 function asKeyObject(key: KeyLike | BinaryLike): KeyObject {
-  if (typeof key === 'object' && key !== null && 'asymmetricKeyType' in key) return key;
+  if (key instanceof KeyObject) return key;
   // Only the axis's own code passes keys here, always as KeyObjects.
   throw new TypeError('signature plug-ins take KeyObject keys only');
+}
+
+function verifies(spec: SignatureMethodSpec, material: string, key: KeyObject, value: string) {
+  const signature = decodeBase64Strict(value);
+  if (signature === undefined) return false;
+  try {
+    return verify(spec.hash, Buffer.from(material, 'utf8'), keyOptions(spec, key), signature);
+  } catch {
+    // OpenSSL throws, rather than answering no, on an ECDSA value of the wrong length.
+    return false;
+  }
 }
 
 function signatureAlgorithmFor(
@@ -144,15 +159,7 @@ function signatureAlgorithmFor(
     });
     verifySignature = createOptionalCallbackFunction(
       (material: string, key: KeyLike, signatureValue: string) => {
-        const signature = decodeBase64Strict(signatureValue);
-        const verified =
-          signature !== undefined &&
-          verify(
-            spec.hash,
-            Buffer.from(material, 'utf8'),
-            keyOptions(spec, asKeyObject(key)),
-            signature,
-          );
+        const verified = verifies(spec, material, asKeyObject(key), signatureValue);
         probe.verified = verified;
         return verified;
       },

@@ -29,10 +29,23 @@ import { XMLDSIG_NAMESPACE } from './types';
 import { verifyEnvelopeSignature } from './verifyEnvelopeSignature';
 import { childElements, firstChild, isXmlWhitespace, parseStrictXml, TEXT_NODE } from './xmlDom';
 
-export interface EnvelopeSigner {
-  /** PKCS#8 or PKCS#1 PEM, a Node KeyObject or a WebCrypto CryptoKey. */
-  readonly privateKey: string | KeyObject | webcrypto.CryptoKey;
-  /** DER of the certificate of that key. */
+/** Who signs: a private key, given one way or the other, and its certificate. */
+export type EnvelopeSigner = SignerCertificates &
+  (
+    | {
+        /** PKCS#8 or PKCS#1 PEM. */
+        readonly privateKeyPem: string;
+        readonly privateKey?: never;
+      }
+    | {
+        /** A Node KeyObject, a WebCrypto CryptoKey or a PEM string. */
+        readonly privateKey: string | KeyObject | webcrypto.CryptoKey;
+        readonly privateKeyPem?: never;
+      }
+  );
+
+export interface SignerCertificates {
+  /** DER of the certificate of the signing key. */
   readonly certificateDer: Uint8Array;
   /** DER of the issuing CAs, leaf's issuer first, to embed after the certificate. */
   readonly chainDer?: readonly Uint8Array[];
@@ -58,7 +71,7 @@ const HEADER_XPATH =
  *
  * @example
  * const signed = signEnvelope(readFileSync('edoc_new.edxml'), {
- *   privateKey: leaf.privateKeyPem,
+ *   privateKeyPem: leaf.privateKeyPem,
  *   certificateDer: leaf.der,
  *   chainDer: [intermediate.der],
  * });
@@ -76,7 +89,7 @@ export function signEnvelope(
   const method = options.signatureAlgorithm ?? SIGNATURE_METHODS.rsaSha256;
   const spec = signatureMethodSpec(method);
   if (spec === undefined) throw new Error(`unsupported signature algorithm ${method}`);
-  const privateKey = toKeyObject(signer.privateKey);
+  const privateKey = toKeyObject(signer.privateKeyPem ?? signer.privateKey);
   checkKeyMatchesCertificate(privateKey, signer.certificateDer);
   if (judgeKey(spec, createPublicKey(privateKey)) !== 'ok') {
     throw new Error(`the key does not fit ${method}`);
@@ -109,7 +122,8 @@ export function signEnvelope(
   return output;
 }
 
-function toKeyObject(key: string | KeyObject | webcrypto.CryptoKey): KeyObject {
+function toKeyObject(key: string | KeyObject | webcrypto.CryptoKey | undefined): KeyObject {
+  if (key === undefined) throw new TypeError('the signer has no private key');
   if (typeof key === 'string') return createPrivateKey(key);
   if (key instanceof NodeKeyObject) return key;
   return NodeKeyObject.from(key);

@@ -70,7 +70,7 @@ export function locateSignature(doc: Document): SignatureLocation {
   if (signature.namespaceURI !== XMLDSIG_NAMESPACE) {
     return refused(
       'NOT_XMLDSIG',
-      `edXMLHeader/Signature is in namespace ${describeNamespace(signature)}, ` +
+      `edXMLHeader/Signature is in ${describeNamespace(signature)}, ` +
         `not XML-DSig (${XMLDSIG_NAMESPACE})`,
     );
   }
@@ -122,8 +122,10 @@ function isEdxmlRoot(root: Element): boolean {
   return root.namespaceURI === EDXML_NAMESPACE && root.localName === 'edXML';
 }
 
+/** The namespace in words; an arbitrary URI from the sender is not repeated. */
 function describeNamespace(element: Element): string {
-  return element.namespaceURI ? element.namespaceURI : '(none)';
+  if (element.namespaceURI === EDXML_NAMESPACE) return 'the edXML namespace';
+  return element.namespaceURI ? 'another namespace' : 'no namespace';
 }
 
 function refused(reason: EnvelopeSignatureReason, detail: string): SignatureLocation {

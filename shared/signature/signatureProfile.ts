@@ -13,6 +13,7 @@ import {
   CDATA_SECTION_NODE,
   descendants,
   ELEMENT_NODE,
+  isElement,
   isXmlWhitespace,
   TEXT_NODE,
 } from './xmlDom';
@@ -93,7 +94,7 @@ function readProfile(
   expectName(signatureValue, 'SignatureValue', 'Signature');
   if (keyInfo) expectName(keyInfo, 'KeyInfo', 'Signature');
   if (rest.length > 0) {
-    throw malformed(`Signature has unexpected ${rest[0]?.localName}; Object is not accepted`);
+    throw malformed(`Signature has unexpected ${nameOf(rest[0])}; Object is not accepted`);
   }
 
   const [c14nMethod, signatureMethod, ...references] = dsigChildren(signedInfo, 'SignedInfo');
@@ -131,7 +132,7 @@ function readReference(reference: Element): string {
   }
   expectName(digestMethod, 'DigestMethod', 'Reference');
   expectName(digestValue, 'DigestValue', 'Reference');
-  if (rest.length > 0) throw malformed(`Reference has unexpected ${rest[0]?.localName}`);
+  if (rest.length > 0) throw malformed(`Reference has unexpected ${nameOf(rest[0])}`);
   expectEmpty(digestMethod, 'DigestMethod');
   checkTransforms(transforms);
   checkBase64(digestValue as Element, 'DigestValue');
@@ -169,7 +170,35 @@ function checkTransforms(transforms: Element): void {
   }
 }
 
+/**
+ * Names xml-crypto looks up anywhere below Signature. KeyInfo comes after
+ * SignedInfo, so the first match is the right one today; refusing them here
+ * keeps it so whatever the lookup order becomes.
+ */
+const SIGNATURE_PART_NAMES: readonly string[] = [
+  'Signature',
+  'SignedInfo',
+  'CanonicalizationMethod',
+  'SignatureMethod',
+  'Reference',
+  'Transforms',
+  'Transform',
+  'DigestMethod',
+  'DigestValue',
+  'SignatureValue',
+  'KeyInfo',
+];
+
 function readCertificates(keyInfo: Element): string[] {
+  for (const node of descendants(keyInfo)) {
+    if (
+      node !== keyInfo &&
+      isElement(node) &&
+      SIGNATURE_PART_NAMES.includes(node.localName ?? '')
+    ) {
+      throw malformed(`KeyInfo contains a ${node.localName} element`);
+    }
+  }
   return elementChildren(keyInfo, 'KeyInfo')
     .filter((data) => isDsig(data, 'X509Data'))
     .flatMap((data) => elementChildren(data, 'X509Data'))
@@ -210,7 +239,7 @@ function dsigChildren(parent: Element | undefined, name: string): Element[] {
   if (parent === undefined) return [];
   const elements = elementChildren(parent, name);
   const foreign = elements.find((element) => element.namespaceURI !== XMLDSIG_NAMESPACE);
-  if (foreign) throw malformed(`${name} contains ${foreign.localName} outside XML-DSig`);
+  if (foreign) throw malformed(`${name} contains ${nameOf(foreign)} outside XML-DSig`);
   return elements;
 }
 
@@ -222,7 +251,7 @@ function expectName(
   if (element?.localName !== local) {
     throw malformed(
       element
-        ? `${parent} has ${element.localName} where ${local} belongs`
+        ? `${parent} has ${nameOf(element)} where ${local} belongs`
         : `${parent} lacks ${local}`,
     );
   }
@@ -238,6 +267,15 @@ function algorithm(element: Element | undefined, name: string): string {
   const value = element?.getAttributeNode('Algorithm')?.value;
   if (value === undefined || value === '') throw malformed(`${name} has no Algorithm`);
   return value;
+}
+
+/**
+ * An element's name for a detail message: names are the sender's choice, so
+ * only short plain ones are repeated, never anything that could carry text.
+ */
+function nameOf(element: Element | undefined): string {
+  const name = element?.localName ?? '';
+  return /^[A-Za-z][A-Za-z0-9]{0,39}$/.test(name) ? name : 'an element';
 }
 
 function isDsig(element: Element, local: string): boolean {

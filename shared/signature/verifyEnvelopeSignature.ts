@@ -108,24 +108,9 @@ function verify(bytes: Uint8Array): Verdict {
   const certificates = readCertificates(profile);
   if (!Array.isArray(certificates)) return { ...certificates, ...algorithms };
   const [signer] = certificates as [ParsedCertificate];
-  const key = judgeKey(spec, signer.publicKey);
-  if (key === 'mismatch') {
-    return {
-      ...invalid('KEY_ALGORITHM_MISMATCH', "The certificate's key does not fit SignatureMethod"),
-      ...algorithms,
-    };
-  }
-  if (key === 'weak') {
-    return {
-      outcome: 'unsupported-algorithm',
-      reason: 'WEAK_KEY',
-      detail: "The certificate's key is too weak (RSA under 2048 bits or an unlisted curve)",
-      ...algorithms,
-    };
-  }
-
-  const crypto = checkCryptography(text, location.signature, signer);
-  if (crypto) return { ...crypto, ...algorithms };
+  const failure =
+    judgeSignerKey(spec, signer) ?? checkCryptography(text, location.signature, signer);
+  if (failure) return { ...failure, ...algorithms };
   return {
     outcome: 'valid',
     signerCertificate: signer.der,
@@ -181,6 +166,24 @@ function judgeAlgorithms(profile: SignatureProfile): Verdict | undefined {
     }
   }
   return undefined;
+}
+
+function judgeSignerKey(spec: SignatureMethodSpec, signer: ParsedCertificate): Verdict | undefined {
+  switch (judgeKey(spec, signer.publicKey)) {
+    case 'mismatch':
+      return invalid(
+        'KEY_ALGORITHM_MISMATCH',
+        "The certificate's key does not fit SignatureMethod",
+      );
+    case 'weak':
+      return {
+        outcome: 'unsupported-algorithm',
+        reason: 'WEAK_KEY',
+        detail: "The certificate's key is too weak (RSA under 2048 bits or an unlisted curve)",
+      };
+    default:
+      return undefined;
+  }
 }
 
 /**
