@@ -65,7 +65,9 @@ export async function documentTimeline(
 ): Promise<DocumentTimeline> {
   const document = isAxisId(documentId) ? await exchange.getDocument(documentId) : undefined;
   const isSender = document?.senderId === caller.agencyId;
-  const isRecipient = document?.recipients.includes(caller.agencyId) ?? false;
+  // A recipient learns of a document only once it was delivered to it.
+  const isRecipient =
+    document?.state === 'verified' && document.recipients.includes(caller.agencyId);
   if (!document || !(isSender || isRecipient)) {
     throw new AxisError('NOT_FOUND', `no document ${documentId} is visible to ${caller.agencyId}`);
   }

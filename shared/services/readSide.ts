@@ -37,11 +37,24 @@ export async function downloadMessage(
   messageId: string,
 ): Promise<DownloadedMessage> {
   const message = isAxisId(messageId) ? await deps.exchange.getMessage(messageId) : undefined;
-  const allowed =
-    message && (message.from === caller.agencyId || message.to.includes(caller.agencyId));
-  if (!message || !allowed) {
+  if (!message || !(await mayRead(deps.exchange, caller, message))) {
     throw new AxisError('NOT_FOUND', `no message ${messageId} is visible to ${caller.agencyId}`);
   }
   const bytes = await deps.payloads.get(message.payloadKey);
   return { message, bytes };
+}
+
+/**
+ * The sender may always read what it sent; an addressee only what the axis
+ * delivered, which for a document means one that passed verification.
+ */
+async function mayRead(
+  exchange: ExchangeStore,
+  caller: Agency,
+  message: MessageRecord,
+): Promise<boolean> {
+  if (message.from === caller.agencyId) return true;
+  if (!message.to.includes(caller.agencyId)) return false;
+  if (message.kind !== 'document') return true;
+  return (await exchange.getDocument(message.documentId))?.state === 'verified';
 }

@@ -71,7 +71,7 @@ export async function verifyDocument(
   // An agency removed since it sent the document gets the strictest reading.
   const decision = decide(sender?.signaturePolicy ?? 'required', signature);
   if (!decision.accept) {
-    await reject(deps, document, decision, signature);
+    await reject(deps, document, { code: decision.code, message: decision.message }, signature);
     return 'rejected';
   }
 
