@@ -39,13 +39,7 @@ export async function registerSigner(
     registeredBy: input.actor,
   };
   await deps.signers.put(record);
-  await deps.audit.record({
-    at: now,
-    actor: input.actor,
-    action: 'signer.register',
-    subject: input.agencyId,
-    detail: { fingerprint: record.fingerprint, subject: record.subject },
-  });
+  await audit(deps, 'signer.register', record, input.actor, now);
   return record;
 }
 
@@ -69,14 +63,24 @@ export async function revokeSigner(
     revokedBy: input.actor,
   };
   await deps.signers.put(revoked);
-  await deps.audit.record({
-    at: now,
-    actor: input.actor,
-    action: 'signer.revoke',
-    subject: input.agencyId,
-    detail: { fingerprint: revoked.fingerprint, subject: revoked.subject },
-  });
+  await audit(deps, 'signer.revoke', revoked, input.actor, now);
   return revoked;
+}
+
+async function audit(
+  deps: ManageSignersDeps,
+  action: string,
+  signer: SignerRecord,
+  actor: string,
+  at: string,
+): Promise<void> {
+  await deps.audit.record({
+    at,
+    actor,
+    action,
+    subject: signer.agencyId,
+    detail: { fingerprint: signer.fingerprint, subject: signer.subject },
+  });
 }
 
 function readCertificate(input: Uint8Array | string): X509Certificate {
