@@ -43,15 +43,19 @@ export async function authenticateAgency(
   const timestamp = header(AUTH_HEADERS.timestamp);
   const nonce = header(AUTH_HEADERS.nonce);
   const contentSha256 = header(AUTH_HEADERS.contentSha256).toLowerCase();
-  const [scheme, signature] = header(AUTH_HEADERS.authorization).split(/\s+/);
+  const [scheme, signature, ...extra] = header(AUTH_HEADERS.authorization).split(/\s+/);
   if (!agencyId || !keyId || !timestamp || !nonce || !contentSha256 || !signature) {
     throw new AxisError(
       'UNAUTHENTICATED',
       `sign the request with ${SCHEME}: send ${Object.values(AUTH_HEADERS).join(', ')}`,
     );
   }
-  if (scheme !== SCHEME) {
-    throw new AxisError('UNAUTHENTICATED', `the authorization scheme must be ${SCHEME}`);
+  // Scheme names are case-insensitive (RFC 9110, section 11.1).
+  if (scheme.toUpperCase() !== SCHEME || extra.length > 0) {
+    throw new AxisError(
+      'UNAUTHENTICATED',
+      `the authorization header must be "${SCHEME} <signature>"`,
+    );
   }
   if (!NONCE_PATTERN.test(nonce)) {
     throw new AxisError('UNAUTHENTICATED', 'the nonce must be 16 to 64 URL-safe characters');

@@ -6,7 +6,7 @@ import type { Agency } from '../domain/records';
  * does not read the directory for every request and every recipient.
  *
  * Only agencies that exist are kept: an agency registered a moment ago is
- * seen at once. A change to a registered agency (a new secret, a new
+ * seen at once. A change to a registered agency (a new key, a new
  * webhook) reaches a warm function within `ttlMs`.
  */
 export class CachingAgencyDirectory implements AgencyDirectory {

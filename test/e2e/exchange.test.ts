@@ -3,12 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmsSigner } from '../../shared/adapters/kms/KmsSigner';
 import { AxisClient, AxisRequestError } from '../../shared/client/AxisClient';
 import { fetchAxisKeys } from '../../shared/client/fetchAxisKeys';
+import { signRequest } from '../../shared/client/signRequest';
 import { verifyDelivery } from '../../shared/client/verifyDelivery';
 import { documentIdFor, sha256Hex, statusMessageIdFor } from '../../shared/domain/ids';
 import { buildStatusMessage, formatEdxmlTimestamp } from '../../shared/edxml/buildStatusMessage';
 import type { DocumentTimeline } from '../../shared/services/documentTimeline';
+import { AwsState } from '../integration/helpers/awsState';
 import { replacedOnce } from '../integration/helpers/edxmlVariants';
-import { registerAll } from '../integration/helpers/registration';
+import type { Credentials } from '../integration/helpers/lambdaEvents';
+import { credentialsOf, registerAll } from '../integration/helpers/registration';
 import {
   type ReceivedPost,
   startWebhookReceiver,
@@ -20,6 +23,7 @@ import {
   HAI_PHONG,
   HOA_SON,
   HOA_TIEN,
+  impostorOf,
   NGHE_AN,
   OUTSIDER,
   SAMPLE_EDXML_ID,
@@ -40,6 +44,7 @@ import { eventually, quietPeriod, wholeInbox } from './helpers/polling';
 let running: RunningAxis;
 let hooks: WebhookReceiver;
 let axisKey: KeyObject;
+let registered: Map<string, Credentials>;
 const clients = new Map<string, AxisClient>();
 
 const client = (agencyId: string) => {
@@ -51,7 +56,7 @@ const client = (agencyId: string) => {
 beforeAll(async () => {
   running = await startTestRuntime('e2e-exchange', 2);
   hooks = await startWebhookReceiver();
-  const registered = await registerAll(running.axis.provisioned.tables.agencies, [
+  registered = await registerAll(running.axis.provisioned.tables.agencies, [
     { agencyId: GOVERNMENT_OFFICE, webhookUrl: hooks.urlFor(GOVERNMENT_OFFICE) },
     { agencyId: NGHE_AN, webhookUrl: hooks.urlFor(NGHE_AN) },
     { agencyId: CAO_BANG },
@@ -60,8 +65,8 @@ beforeAll(async () => {
     { agencyId: HOA_SON, webhookUrl: hooks.urlFor(HOA_SON) },
     { agencyId: OUTSIDER },
   ]);
-  for (const { agencyId, secret } of registered.values()) {
-    clients.set(agencyId, new AxisClient(running.axis.url, agencyId, secret));
+  for (const credential of registered.values()) {
+    clients.set(credential.agencyId, new AxisClient(running.axis.url, credential));
   }
   const der = await new KmsSigner(running.axis.provisioned.signingKey.keyId).publicKeyDer();
   axisKey = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
@@ -372,13 +377,22 @@ describe('5. what each agency may see', () => {
     expect(sender.kind).toBe('status');
   });
 
-  it('refuses a caller without the right secret with 401, naming the scheme', async () => {
-    const impostor = new AxisClient(running.axis.url, GOVERNMENT_OFFICE, 'not-the-secret');
-    await refused(impostor.timeline(documentId), 401, 'UNAUTHENTICATED');
-    await refused(impostor.submitDocument(document), 401, 'UNAUTHENTICATED');
+  it('refuses a caller without the right key, or without credentials, with 401', async () => {
+    const impostor = new AxisClient(running.axis.url, impostorOf(GOVERNMENT_OFFICE));
+    await refused(impostor.timeline(documentId), 401, 'BAD_REQUEST_SIGNATURE');
+    await refused(impostor.submitDocument(document), 401, 'BAD_REQUEST_SIGNATURE');
+    const stranger = new AxisClient(running.axis.url, impostorOf('000.00.00.X00'));
+    await refused(stranger.inbox(), 401, 'UNAUTHENTICATED');
     const bare = await fetch(`${running.axis.url}/v1/inbox`);
     expect(bare.status).toBe(401);
-    expect(bare.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
+    expect(await bare.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    expect(bare.headers.get('www-authenticate')).toEqual(expect.any(String));
+  });
+
+  it('names the scheme to use, LT1-ES256, in the challenge of a 401', async () => {
+    const bare = await fetch(`${running.axis.url}/v1/inbox`);
+    expect(bare.status).toBe(401);
+    expect(bare.headers.get('www-authenticate')).toMatch(/^LT1-ES256\b/);
   });
 
   it('refuses a body over 4 MiB with 413 PAYLOAD_TOO_LARGE', async () => {
@@ -389,6 +403,103 @@ describe('5. what each agency may see', () => {
       ),
     );
     await refused(client(GOVERNMENT_OFFICE).submitDocument(huge), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('reported no handler or poller failure along the way', () => {
+    expect(running.errors).toEqual([]);
+  });
+});
+
+describe('6. signed requests that do not hold', () => {
+  let state: AwsState;
+  beforeAll(() => {
+    state = new AwsState();
+  });
+  afterAll(() => state?.destroy());
+
+  /** Everything the axis keeps, as comparable snapshots. */
+  async function storedState() {
+    const { bucket, tables } = running.axis.provisioned;
+    return {
+      payloads: await state.objectKeys(bucket),
+      exchange: await state.itemKeys(tables.exchange),
+      inbox: await state.itemKeys(tables.inbox, ['agencyId', 'messageId']),
+      nonces: (await state.items(tables.nonces)).map((item) => String(item.nonceKey)).sort(),
+    };
+  }
+
+  /** A POST with exactly these headers and body, as a replaying or tampering party sends it. */
+  const postRaw = (headers: Record<string, string>, body: Uint8Array) =>
+    fetch(`${running.axis.url}/v1/documents`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/xml' },
+      body,
+    });
+
+  const fresh = (tag: string) =>
+    replacedOnce(
+      sampleText(THREE_PROVINCES_FILE),
+      `<edXML:DocumentId>${SAMPLE_EDXML_ID}</edXML:DocumentId>`,
+      `<edXML:DocumentId>${GOVERNMENT_OFFICE},2026/12/04,${tag}</edXML:DocumentId>`,
+    );
+
+  it('refuses a replayed request with 401 REPLAYED_REQUEST and stores nothing for it', async () => {
+    const body = fresh('e2e-replayed');
+    const headers = signRequest(credentialsOf(registered, GOVERNMENT_OFFICE), {
+      method: 'POST',
+      path: '/v1/documents',
+      body,
+    });
+    const first = await postRaw(headers, body);
+    expect(first.status).toBe(202);
+    const { documentId: firstId } = (await first.json()) as { documentId: string };
+    // Once the exchange has settled, the replay arrives.
+    await eventually('the first copy in Cao Bằng inbox', async () =>
+      (await wholeInbox(client(CAO_BANG))).some((item) => item.messageId === firstId),
+    );
+    await quietPeriod(2_500);
+    const before = await storedState();
+
+    const replay = await postRaw(headers, body);
+
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ error: { code: 'REPLAYED_REQUEST' } });
+    await quietPeriod(2_500);
+    expect(await storedState()).toEqual(before);
+  });
+
+  it('refuses a body changed after signing: 401 BODY_DIGEST_MISMATCH, nothing stored', async () => {
+    const signed = fresh('e2e-signed');
+    const tampered = replacedOnce(
+      sampleText(THREE_PROVINCES_FILE),
+      SAMPLE_EDXML_ID,
+      'e2e-tampered',
+    );
+    const headers = signRequest(credentialsOf(registered, GOVERNMENT_OFFICE), {
+      method: 'POST',
+      path: '/v1/documents',
+      body: signed,
+    });
+    const before = await storedState();
+
+    const answer = await postRaw(headers, tampered);
+
+    expect(answer.status).toBe(401);
+    expect(await answer.json()).toMatchObject({ error: { code: 'BODY_DIGEST_MISMATCH' } });
+    await quietPeriod(2_500);
+    expect(await storedState()).toEqual(before);
+    for (const bytes of [signed, tampered]) {
+      const id = documentIdFor(GOVERNMENT_OFFICE, sha256Hex(bytes));
+      expect(before.payloads).not.toContain(`documents/${id}.edxml`);
+    }
+
+    // The refusal did not spend the nonce: the body that was signed still goes through.
+    const genuine = await postRaw(headers, signed);
+    expect(genuine.status).toBe(202);
+    expect(await genuine.json()).toMatchObject({
+      documentId: documentIdFor(GOVERNMENT_OFFICE, sha256Hex(signed)),
+      duplicate: false,
+    });
   });
 
   it('reported no handler or poller failure along the way', () => {

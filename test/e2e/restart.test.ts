@@ -1,9 +1,9 @@
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AxisClient } from '../../shared/client/AxisClient';
+import { registerLocalAgency } from '../../local/registerLocalAgency';
+import type { AxisClient } from '../../shared/client/AxisClient';
 import { ENV } from '../../shared/config/wiring';
 import { AwsState } from '../integration/helpers/awsState';
-import { registerAll } from '../integration/helpers/registration';
 import {
   GOVERNMENT_OFFICE,
   sample,
@@ -34,12 +34,20 @@ afterAll(async () => {
 async function exchangeOnce(label: string) {
   const axis = await startTestRuntime(label, 2);
   running.push(axis);
-  const registered = await registerAll(
-    axis.axis.provisioned.tables.agencies,
-    [GOVERNMENT_OFFICE, ...THREE_PROVINCES].map((agencyId) => ({ agencyId })),
-  );
-  const clientOf = (agencyId: string) =>
-    new AxisClient(axis.axis.url, agencyId, registered.get(agencyId)?.secret ?? '');
+  // As the demo does: the helper registers through the process's dependencies,
+  // which must now be this axis's.
+  const clients = new Map<string, AxisClient>();
+  for (const agencyId of [GOVERNMENT_OFFICE, ...THREE_PROVINCES]) {
+    clients.set(
+      agencyId,
+      await registerLocalAgency(axis.axis.url, { agencyId, name: `Agency ${agencyId}` }),
+    );
+  }
+  const clientOf = (agencyId: string) => {
+    const found = clients.get(agencyId);
+    if (!found) throw new Error(`no client for ${agencyId}`);
+    return found;
+  };
   const { documentId } = await clientOf(GOVERNMENT_OFFICE).submitDocument(
     sample(THREE_PROVINCES_FILE),
   );

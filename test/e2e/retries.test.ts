@@ -54,8 +54,8 @@ beforeAll(async () => {
     { agencyId: CAO_BANG },
     { agencyId: HAI_PHONG, webhookUrl: hooks.urlFor(HAI_PHONG) },
   ]);
-  for (const { agencyId, secret } of registered.values()) {
-    clients.set(agencyId, new AxisClient(running.axis.url, agencyId, secret));
+  for (const credential of registered.values()) {
+    clients.set(credential.agencyId, new AxisClient(running.axis.url, credential));
   }
   const der = await new KmsSigner(running.axis.provisioned.signingKey.keyId).publicKeyDer();
   axisKey = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });

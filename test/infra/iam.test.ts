@@ -191,6 +191,30 @@ describe.each(functionEntries())('least privilege of %s', (fn, declaration) => {
   });
 });
 
+describe('signed requests', () => {
+  /** Routes answered without a signature: the axis's public keys. */
+  const PUBLIC_ROUTES = ['GET /.well-known/jwks.json'];
+
+  it('lets every function behind an authenticated route spend nonces, and no other', () => {
+    const { stack } = synth;
+    const nonces = logicalIdOf(stack, stack.storage.tables.nonces);
+    const spending = functionEntries()
+      .filter(([fn]) =>
+        grants(actionsAllowedOn(statementsOfFunction(fn), nonces), 'dynamodb:PutItem'),
+      )
+      .map(([fn]) => fn)
+      .sort();
+    const authenticated = functionEntries()
+      .filter(([, declaration]) =>
+        declaration.routes.some((route) => !PUBLIC_ROUTES.includes(route)),
+      )
+      .map(([fn]) => fn)
+      .sort();
+    expect(authenticated.length).toBeGreaterThan(0);
+    expect(spending).toEqual(authenticated);
+  });
+});
+
 describe('policies across the stack', () => {
   const READ_ONLY = /^[a-z0-9-]+:(Get|List|Describe)[A-Za-z*]*$/;
 

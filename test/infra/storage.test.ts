@@ -51,6 +51,17 @@ describe('DynamoDB tables', () => {
       expect(Object.keys(found)).toEqual([tableLogicalId()]);
     });
 
+    it('expires items on the wiring TTL attribute, and only where the wiring names one', () => {
+      const found = synth.template.findResources('AWS::DynamoDB::Table', {
+        Properties: {
+          TimeToLiveSpecification: declaration.timeToLiveAttribute
+            ? { AttributeName: declaration.timeToLiveAttribute, Enabled: true }
+            : Match.absent(),
+        },
+      });
+      expect(Object.keys(found)).toContain(tableLogicalId());
+    });
+
     it('bills on demand, keeps point-in-time recovery, encryption and deletion protection', () => {
       const found = synth.template.findResources('AWS::DynamoDB::Table', {
         Properties: {
@@ -63,6 +74,20 @@ describe('DynamoDB tables', () => {
         UpdateReplacePolicy: 'Retain',
       });
       expect(Object.keys(found)).toContain(tableLogicalId());
+    });
+  });
+});
+
+describe('the nonces of signed requests', () => {
+  it('expire on their own once past the replay window', () => {
+    const nonces = tableEntries().find(([name]) => name === 'nonces');
+    expect(nonces?.[1]).toMatchObject({
+      partitionKey: 'nonceKey',
+      timeToLiveAttribute: 'expiresAt',
+    });
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'nonceKey', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
   });
 });

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
+import {
+  type AgencyCredential,
+  generateAgencyKey,
+  signRequest,
+} from '../../shared/client/signRequest';
 import type { AgencyDirectory, Clock } from '../../shared/domain/ports';
-import type { Agency } from '../../shared/domain/records';
-import { registerAgency } from '../../shared/services/registerAgency';
+import type { Agency, SignaturePolicy } from '../../shared/domain/records';
+import { type RegisterAgencyOptions, registerAgency } from '../../shared/services/registerAgency';
 import type { FakeExchange, FakeInbox, FakePayloads, FakeQueue } from './fakes';
 
 /** Agencies named in the sample messages under samples/edxml. */
@@ -35,28 +40,98 @@ export function sampleText(name: string): string {
 export interface AgencySpec {
   readonly agencyId: string;
   readonly webhookUrl?: string;
+  /** Units whose documents the agency may send (their OrganId in `From`). */
+  readonly sendsFor?: readonly string[];
+  /** `report` unless a test needs another: it records, never refuses. */
+  readonly signaturePolicy?: SignaturePolicy;
+}
+
+/** One request as an agency's software would sign it. */
+export interface RequestToSign {
+  readonly method: string;
+  readonly path: string;
+  readonly query?: Record<string, string>;
+  readonly body?: Uint8Array;
+  /** Default: the clock the agency was registered with. */
+  readonly now?: Date;
+  readonly nonce?: string;
 }
 
 export interface Registered {
   readonly agency: Agency;
-  readonly secret: string;
+  /** The private half stays here, with the test that plays the agency. */
+  readonly credential: AgencyCredential;
+  /** The public half as the operator registered it (DER SPKI, base64). */
+  readonly publicKeySpki: string;
+  /** LT1-ES256 headers for one request, timed by the registration clock. */
+  signedHeaders(request: RequestToSign): Record<string, string>;
+}
+
+/** The key id every test agency registers its one key under. */
+export const TEST_KEY_ID = 'test-1';
+
+/** LT1-ES256 headers for `request`, signed by `credential` at `clock`'s time. */
+export function signedWith(
+  credential: AgencyCredential,
+  clock: Clock,
+): (request: RequestToSign) => Record<string, string> {
+  return (request) => signRequest(credential, { ...request, now: request.now ?? clock.now() });
 }
 
 /**
- * Registers agencies through the real service, as an operator would, and
- * returns each one's record and secret by id. A bare id is an inbox agency.
+ * Registers agencies through the real service, as an operator would: each
+ * gets a fresh P-256 key whose public half is registered, and the record,
+ * credential and a signer come back by id. A bare id is an inbox agency.
  */
 export async function registerAgencies(
   deps: { directory: AgencyDirectory; clock: Clock },
   specs: readonly (string | AgencySpec)[],
+  options: RegisterAgencyOptions = {},
 ): Promise<Map<string, Registered>> {
   const registered = new Map<string, Registered>();
   for (const spec of specs) {
-    const input = typeof spec === 'string' ? { agencyId: spec } : spec;
-    const result = await registerAgency(deps, { ...input, name: `Agency ${input.agencyId}` });
-    registered.set(input.agencyId, result);
+    const input: AgencySpec = typeof spec === 'string' ? { agencyId: spec } : spec;
+    const { privateKey, publicKeySpki } = generateAgencyKey();
+    const { agency } = await registerAgency(
+      deps,
+      {
+        agencyId: input.agencyId,
+        name: `Agency ${input.agencyId}`,
+        ...(input.webhookUrl ? { webhookUrl: input.webhookUrl } : {}),
+        keys: [{ keyId: TEST_KEY_ID, publicKeySpki }],
+        signaturePolicy: input.signaturePolicy ?? 'report',
+        ...(input.sendsFor ? { sendsFor: input.sendsFor } : {}),
+      },
+      options,
+    );
+    const credential: AgencyCredential = {
+      agencyId: input.agencyId,
+      keyId: TEST_KEY_ID,
+      privateKey,
+    };
+    registered.set(input.agencyId, {
+      agency,
+      credential,
+      publicKeySpki,
+      signedHeaders: signedWith(credential, deps.clock),
+    });
   }
   return registered;
+}
+
+/** The registration of `agencyId`, failing loudly when the test did not register it. */
+export function registeredAs(all: ReadonlyMap<string, Registered>, agencyId: string): Registered {
+  const found = all.get(agencyId);
+  if (!found) throw new Error(`${agencyId} was not registered in this test`);
+  return found;
+}
+
+/**
+ * A credential that claims to be `agencyId` under its registered key id but
+ * holds a key the axis never saw: what an impostor could produce.
+ */
+export function impostorOf(agencyId: string, keyId = TEST_KEY_ID): AgencyCredential {
+  return { agencyId, keyId, privateKey: generateAgencyKey().privateKey };
 }
 
 /** How much each fake holds: all zero means a call left nothing behind. */

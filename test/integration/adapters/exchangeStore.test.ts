@@ -34,6 +34,7 @@ function documentRecord(overrides: Partial<DocumentRecord> = {}): DocumentRecord
   return {
     documentId,
     senderId,
+    fromOrganId: senderId,
     edxmlDocumentId: `${senderId},2026/12/04,${nonce()}`,
     recipients: [NGHE_AN, CAO_BANG],
     businessDocType: 0,
@@ -131,17 +132,45 @@ describe('DynamoExchangeStore documents', () => {
     );
   });
 
+  it('files a document under its From/OrganId, not under the agency that sent it', async () => {
+    const edxmlDocumentId = `${GOVERNMENT_OFFICE},2026/12/04,${nonce()}`;
+    const unit = `${GOVERNMENT_OFFICE}.01`;
+    const forUnit = documentRecord({ edxmlDocumentId, fromOrganId: unit });
+    const ownDocument = documentRecord({
+      edxmlDocumentId,
+      createdAt: '2026-12-04T08:00:00.000Z',
+    });
+    expect(forUnit.senderId).toBe(GOVERNMENT_OFFICE);
+    for (const document of [forUnit, ownDocument]) {
+      expect(await store.createDocument(document)).toBe('created');
+    }
+
+    const underUnit = await waitFor('the index to hold the unit document', async () => {
+      const ids = await store.findDocumentsByEdxmlId(unit, edxmlDocumentId);
+      return ids.length > 0 ? ids : undefined;
+    });
+    expect(underUnit).toEqual([forUnit.documentId]);
+    const underAgency = await waitFor('the index to hold the agency document', async () => {
+      const ids = await store.findDocumentsByEdxmlId(GOVERNMENT_OFFICE, edxmlDocumentId);
+      return ids.length > 0 ? ids : undefined;
+    });
+    expect(underAgency).toEqual([ownDocument.documentId]);
+    expect(await store.getDocument(forUnit.documentId)).toEqual(forUnit);
+  });
+
   it('moves a document out of "received" once: a later verdict does not overwrite it', async () => {
     const document = documentRecord();
     await store.createDocument(document);
     const verified = {
-      signature: 'present' as const,
+      signature: { envelope: { outcome: 'absent' as const } },
       receipt: 'a.b.c',
       verifiedAt: '2026-12-04T09:00:05Z',
     };
 
     await store.markVerified(document.documentId, verified);
-    await store.markRejected(document.documentId, { code: 'DIGEST_MISMATCH', message: 'late' });
+    await store.markRejected(document.documentId, {
+      rejection: { code: 'DIGEST_MISMATCH', message: 'late' },
+    });
     await store.markVerified(document.documentId, { ...verified, receipt: 'x.y.z' });
 
     expect(await store.getDocument(document.documentId)).toEqual({

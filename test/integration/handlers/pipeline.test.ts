@@ -11,8 +11,14 @@ import { handler as verify } from '../../../functions/verify/index';
 import type { ProvisionedAxis } from '../../../local/provision';
 import { KmsSigner } from '../../../shared/adapters/kms/KmsSigner';
 import { verifyDelivery } from '../../../shared/client/verifyDelivery';
-import { documentIdFor, sha256Hex, statusMessageIdFor } from '../../../shared/domain/ids';
+import {
+  documentIdFor,
+  rejectionIdFor,
+  sha256Hex,
+  statusMessageIdFor,
+} from '../../../shared/domain/ids';
 import { decodeCompactJws } from '../../../shared/domain/jws';
+import type { RouteRequest } from '../../../shared/domain/ports';
 import type { InboxItem } from '../../../shared/domain/records';
 import { resetDependencies } from '../../../shared/runtime/dependencies';
 import type { DocumentTimeline } from '../../../shared/services/documentTimeline';
@@ -34,7 +40,7 @@ import { provisionTestAxis } from '../../support/testAxis';
 import { AwsState } from '../helpers/awsState';
 import { replacedOnce } from '../helpers/edxmlVariants';
 import { type Credentials, invokeApi } from '../helpers/lambdaEvents';
-import { collect, consume, drain } from '../helpers/queueDriver';
+import { bodies, collect, consume, drain } from '../helpers/queueDriver';
 import { credentialsOf, registerAll } from '../helpers/registration';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver';
 
@@ -197,7 +203,9 @@ describe('a document through submit, verify and route', () => {
     const view = json as unknown as DocumentTimeline;
     expect(view.state).toBe('verified');
     // The sample's <Signature> sits in the edXML namespace, not XML-DSig's.
-    expect(view.signature).toBe('present-not-xmldsig');
+    expect(view.signature).toEqual({
+      envelope: { outcome: 'invalid', reason: 'NOT_XMLDSIG', detail: expect.any(String) },
+    });
     expect(view.sha256).toBe(sha256Hex(bytes));
     const deliveries = Object.fromEntries(view.recipients.map((r) => [r.agencyId, r.delivery]));
     expect(deliveries).toEqual({
@@ -318,7 +326,7 @@ describe('read-side parameters', () => {
 });
 
 describe('the verify and route consumers on real queues', () => {
-  it('rejects a document whose stored bytes changed, and routes nothing', async () => {
+  it('rejects a document whose stored bytes changed, and routes it to nobody', async () => {
     const bytes = freshDocument('tampered');
     const before = await state.objectKeys(axis.bucket);
     const { json } = await postDocument(bytes, GOVERNMENT_OFFICE);
@@ -329,7 +337,18 @@ describe('the verify and route consumers on real queues', () => {
     const verified = await drain(state, axis.queues.verify, verify);
 
     expect(verified.outcomes.map((o) => o.response?.batchItemFailures)).toEqual([[]]);
-    expect(await collect(state, axis.queues.route)).toEqual([]);
+    // The one thing routed is the axis's signed rejection, to the sender.
+    const routed = await collect(state, axis.queues.route);
+    const rejectionId = rejectionIdFor(documentId);
+    expect(bodies<RouteRequest>(routed)).toEqual([
+      { documentId, messageId: rejectionId, recipientId: GOVERNMENT_OFFICE },
+    ]);
+    await consume(state, axis.queues.route, route, routed);
+    expect(
+      hooks
+        .postsFor(GOVERNMENT_OFFICE)
+        .filter((post) => post.headers['x-lienthong-message-id'] === rejectionId),
+    ).toHaveLength(1);
     const view = (await readTimeline(GOVERNMENT_OFFICE, documentId))
       .json as unknown as DocumentTimeline;
     expect(view.state).toBe('rejected');

@@ -15,6 +15,7 @@ import {
   CAO_BANG,
   GOVERNMENT_OFFICE,
   HAI_PHONG,
+  impostorOf,
   NGHE_AN,
   OUTSIDER,
   SAMPLE_EDXML_ID,
@@ -233,9 +234,16 @@ const BAD_STATUSES: readonly BadStatus[] = [
     code: 'UNAUTHENTICATED',
   },
   {
-    name: 'a wrong secret',
+    name: 'a signature by a key the axis does not hold',
     body: () => sample('status_inbox_01.edxml'),
-    caller: { agencyId: NGHE_AN, secret: 'c'.repeat(43) },
+    caller: impostorOf(NGHE_AN),
+    status: 401,
+    code: 'BAD_REQUEST_SIGNATURE',
+  },
+  {
+    name: 'an agency that is not registered',
+    body: () => sample('status_inbox_01.edxml'),
+    caller: impostorOf('000.00.00.Q03'),
     status: 401,
     code: 'UNAUTHENTICATED',
   },
@@ -383,6 +391,10 @@ describe('a DocumentId the sender reused', () => {
     expect(resent.json).toMatchObject({ recipients: [NGHE_AN, HAI_PHONG], duplicate: false });
     const revisedId = resent.json?.documentId as string;
     expect(revisedId).not.toBe(documentId);
+    // Delivered before anyone reports on it: only a delivered document can be.
+    await drain(state, axis.queues.verify, verify);
+    const routed = await drain(state, axis.queues.route, route);
+    expect(routed.messages).toHaveLength(2);
 
     const fromNgheAn = await post(statusFrom(NGHE_AN, '04', 'về bản sửa đổi'), as(NGHE_AN));
     const fromCaoBang = await post(statusFrom(CAO_BANG, '04', 'về bản đầu'), as(CAO_BANG));

@@ -10,8 +10,10 @@ import {
   CAO_BANG,
   GOVERNMENT_OFFICE,
   HAI_PHONG,
+  impostorOf,
   NGHE_AN,
   OUTSIDER,
+  SAMPLE_EDXML_ID,
   sample,
   sampleText,
   THREE_PROVINCES,
@@ -25,7 +27,12 @@ import {
   withExternalEntity,
   withoutElement,
 } from '../helpers/edxmlVariants';
-import { type Credentials, invokeApi } from '../helpers/lambdaEvents';
+import {
+  type ApiCall,
+  type Credentials,
+  invokeApi,
+  signedHeadersFor,
+} from '../helpers/lambdaEvents';
 import { bodies, collect, consume } from '../helpers/queueDriver';
 import { credentialsOf, registerAll } from '../helpers/registration';
 
@@ -57,6 +64,11 @@ afterAll(async () => {
 const as = (agencyId: string) => credentialsOf(agencies, agencyId);
 const post = (body: Uint8Array, caller: Credentials | undefined) =>
   invokeApi(submit, { routeKey: 'POST /v1/documents', path: '/v1/documents', caller, body });
+
+/** Nonces the axis has spent, as `agency#nonce`. */
+async function spentNonces() {
+  return (await state.items(axis.tables.nonces)).map((item) => String(item.nonceKey)).sort();
+}
 
 async function storedState() {
   return {
@@ -98,7 +110,7 @@ const padded = (extraBytes: number) =>
 interface BadInput {
   readonly name: string;
   readonly body: () => Buffer;
-  /** Who calls; a string is a registered agency with its real secret. */
+  /** Who calls; a string is a registered agency with its own key. */
   readonly caller: string | Credentials | undefined;
   readonly status: number;
   readonly code: string;
@@ -207,16 +219,16 @@ const BAD_INPUT: readonly BadInput[] = [
     code: 'UNAUTHENTICATED',
   },
   {
-    name: 'a wrong secret',
+    name: 'a signature by a key the axis does not hold',
     body: () => sample(THREE_PROVINCES_FILE),
-    caller: { agencyId: GOVERNMENT_OFFICE, secret: 'b'.repeat(43) },
+    caller: impostorOf(GOVERNMENT_OFFICE),
     status: 401,
-    code: 'UNAUTHENTICATED',
+    code: 'BAD_REQUEST_SIGNATURE',
   },
   {
     name: 'an agency that is not registered',
     body: () => sample(THREE_PROVINCES_FILE),
-    caller: { agencyId: '000.00.00.Q02', secret: 'b'.repeat(43) },
+    caller: impostorOf('000.00.00.Q02'),
     status: 401,
     code: 'UNAUTHENTICATED',
   },
@@ -229,12 +241,19 @@ describe('POST /v1/documents refuses bad input and stores nothing', () => {
 
   it.each(BAD_INPUT)('$name: $status $code', async (bad) => {
     const caller = typeof bad.caller === 'string' ? as(bad.caller) : bad.caller;
+    const noncesBefore = await spentNonces();
 
     const { status, json } = await withBodyLimit(bad.bodyLimit, () => post(bad.body(), caller));
 
     expect(status).toBe(bad.status);
     expect(json?.error).toMatchObject({ code: bad.code, message: expect.any(String) });
     expect(await storedState()).toEqual(NOTHING);
+    // A request spends its nonce once it is authenticated, and only then; an
+    // oversized body is refused before anyone is authenticated.
+    const spent = (await spentNonces()).filter((key) => !noncesBefore.includes(key));
+    const authenticated = bad.status !== 401 && bad.status !== 413;
+    const ownNonce = (key: string) => key.startsWith(`${caller?.agencyId}#`);
+    expect(spent.map(ownNonce)).toEqual(authenticated ? [true] : []);
   });
 
   it('names the unknown recipient in the refusal', async () => {
@@ -250,6 +269,8 @@ describe('POST /v1/documents refuses bad input and stores nothing', () => {
 
 describe('POST /v1/documents accepts a document', () => {
   const bytes = sample(THREE_PROVINCES_FILE);
+  /** Another document of the sender's, for the replay below. */
+  const freshBytes = replacedOnce(document(), SAMPLE_EDXML_ID, `${SAMPLE_EDXML_ID}-replayed`);
   const documentId = documentIdFor(GOVERNMENT_OFFICE, sha256Hex(bytes));
 
   it('answers 202, stores the exact bytes and queues one verify message', async () => {
@@ -292,5 +313,27 @@ describe('POST /v1/documents accepts a document', () => {
     expect(status).toBe(403);
     expect(json?.error).toMatchObject({ code: 'SENDER_MISMATCH' });
     expect(await state.objectKeys(axis.bucket)).toHaveLength(1);
+  });
+
+  it('refuses a replay of the accepted request with 401 and changes nothing', async () => {
+    const call: ApiCall = {
+      routeKey: 'POST /v1/documents',
+      path: '/v1/documents',
+      body: freshBytes,
+    };
+    const signedHeaders = signedHeadersFor(as(GOVERNMENT_OFFICE), call);
+    const first = await invokeApi(submit, { ...call, signedHeaders });
+    expect(first.status).toBe(202);
+    expect(await spentNonces()).toContain(
+      `${GOVERNMENT_OFFICE}#${signedHeaders['x-lienthong-nonce']}`,
+    );
+    const before = await storedState();
+
+    const replay = await invokeApi(submit, { ...call, signedHeaders });
+
+    expect(replay.status).toBe(401);
+    expect(replay.json?.error).toMatchObject({ code: 'REPLAYED_REQUEST' });
+    expect(await storedState()).toEqual(before);
+    await state.remove(axis.queues.verify.url, await collect(state, axis.queues.verify));
   });
 });

@@ -8,19 +8,20 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
+import { type AgencyCredential, signRequest } from '../../../shared/client/signRequest';
 
-/** Who calls: an agency id and the secret presented for it. */
-export interface Credentials {
-  readonly agencyId: string;
-  readonly secret: string;
-}
+/** Who calls: an agency id, one of its key ids and the private key that signs for it. */
+export type Credentials = AgencyCredential;
 
 export interface ApiCall {
   /** `METHOD /path/{param}`, as the function is wired. */
   readonly routeKey: string;
   /** The concrete path, e.g. `/v1/messages/doc_…`. */
   readonly path: string;
+  /** Signs the request (LT1-ES256) at the time of the call; absent: no credentials. */
   readonly caller?: Credentials;
+  /** Sent instead of headers signed for this request: a replay or a forgery. */
+  readonly signedHeaders?: Record<string, string>;
   readonly body?: Uint8Array;
   readonly pathParameters?: Record<string, string>;
   readonly query?: Record<string, string>;
@@ -63,11 +64,12 @@ export function apiEvent(call: ApiCall): APIGatewayProxyEventV2 {
     'user-agent': 'integration-test',
   };
   if (call.body) headers['content-type'] = 'application/xml';
-  if (call.caller) {
-    headers['x-lienthong-agency'] = call.caller.agencyId;
-    headers.authorization = `Bearer ${call.caller.secret}`;
-  }
   const now = new Date();
+  if (call.signedHeaders) {
+    Object.assign(headers, call.signedHeaders);
+  } else if (call.caller) {
+    Object.assign(headers, signedHeadersFor(call.caller, call, now));
+  }
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
     routeKey: call.routeKey,
@@ -100,6 +102,21 @@ export function apiEvent(call: ApiCall): APIGatewayProxyEventV2 {
   if (call.query) event.queryStringParameters = call.query;
   if (call.pathParameters) event.pathParameters = call.pathParameters;
   return event;
+}
+
+/** The LT1-ES256 headers `caller` sends for `call` at `now`. */
+export function signedHeadersFor(
+  caller: Credentials,
+  call: ApiCall,
+  now = new Date(),
+): Record<string, string> {
+  return signRequest(caller, {
+    method: call.routeKey.split(' ')[0] ?? 'GET',
+    path: call.path,
+    query: call.query,
+    body: call.body,
+    now,
+  });
 }
 
 /** Calls an HTTP function and parses its JSON answer (undefined for a byte answer). */

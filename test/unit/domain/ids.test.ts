@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  documentIdFor,
-  isAxisId,
-  newSecret,
-  sha256Hex,
-  statusMessageIdFor,
-} from '../../../shared/domain/ids';
+import { documentIdFor, isAxisId, sha256Hex, statusMessageIdFor } from '../../../shared/domain/ids';
 
 const G22 = '000.00.00.G22';
 const H41 = '000.00.00.H41';
@@ -94,16 +88,5 @@ describe('isAxisId', () => {
     ['the edXML DocumentId', '000.00.00.G22,2015/09/30,7816/VPCP-TTĐT'],
   ])('rejects %s', (_name, value) => {
     expect(isAxisId(value)).toBe(false);
-  });
-});
-
-describe('newSecret', () => {
-  it('is 256 bits of URL-safe text, different every time', () => {
-    const secrets = new Set(Array.from({ length: 50 }, () => newSecret()));
-    expect(secrets.size).toBe(50);
-    for (const secret of secrets) {
-      expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
-    }
   });
 });

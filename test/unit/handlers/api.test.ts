@@ -9,6 +9,7 @@ import { handler as inbox } from '../../../functions/inbox/index';
 import { handler as statusCallback } from '../../../functions/status-callback/index';
 import { handler as submit } from '../../../functions/submit/index';
 import { handler as timeline } from '../../../functions/timeline/index';
+import { type AgencyCredential, signRequest } from '../../../shared/client/signRequest';
 import { documentIdFor, sha256Hex } from '../../../shared/domain/ids';
 import { buildStatusMessage, formatEdxmlTimestamp } from '../../../shared/edxml/buildStatusMessage';
 import { useDependencies } from '../../../shared/runtime/dependencies';
@@ -17,11 +18,13 @@ import { verifyDocument } from '../../../shared/services/verifyDocument';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,
+  impostorOf,
   NGHE_AN,
   NOTHING_STORED,
   OUTSIDER,
   type Registered,
   registerAgencies,
+  registeredAs,
   SAMPLE_EDXML_ID,
   sample,
   storedCounts,
@@ -45,8 +48,8 @@ interface RequestInit {
   readonly routeKey: string;
   readonly path: string;
   readonly as?: string;
-  /** Overrides the caller's real secret. */
-  readonly secret?: string;
+  /** Signs with this credential instead of the registered agency's own. */
+  readonly credential?: AgencyCredential;
   readonly headers?: Record<string, string>;
   readonly body?: Uint8Array;
   readonly base64?: boolean;
@@ -58,11 +61,10 @@ interface RequestInit {
 function apiEvent(init: RequestInit): APIGatewayProxyEventV2 {
   requests += 1;
   const [method] = init.routeKey.split(' ');
-  const auth: Record<string, string> = {};
-  if (init.as) {
-    auth['x-lienthong-agency'] = init.as;
-    auth.authorization = `Bearer ${init.secret ?? agencies.get(init.as)?.secret}`;
-  }
+  const credential =
+    init.credential ?? (init.as ? registeredAs(agencies, init.as).credential : undefined);
+  const signing = { method, path: init.path, query: init.query, body: init.body };
+  const auth = credential ? signRequest(credential, { ...signing, now: deps.clock.now() }) : {};
   const base64 = init.base64 ?? true;
   const rawQueryString = new URLSearchParams(init.query ?? {}).toString();
   return {
@@ -252,19 +254,20 @@ describe('POST /v1/documents', () => {
   });
 
   it.each([
-    ['no credentials', {}],
-    ['a wrong secret', { as: GOVERNMENT_OFFICE, secret: 'guessed' }],
-    ['an unknown agency', { as: '000.00.00.X00', secret: 'guessed' }],
-  ])('answers %s with 401 UNAUTHENTICATED and stores nothing', async (_name, auth) => {
+    ['no credentials', undefined, 'UNAUTHENTICATED'],
+    ['a signature by a key the axis does not hold', GOVERNMENT_OFFICE, 'BAD_REQUEST_SIGNATURE'],
+    ['an unknown agency', '000.00.00.X00', 'UNAUTHENTICATED'],
+  ])('answers %s with 401 %s and stores nothing', async (_name, claimed, code) => {
     const { response, json } = await call(submit, {
       routeKey: 'POST /v1/documents',
       path: '/v1/documents',
       body: sample(THREE_PROVINCES_FILE),
-      ...auth,
+      ...(claimed ? { credential: impostorOf(claimed) } : {}),
     });
     expect(response.statusCode).toBe(401);
-    expect(json().error).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(json().error).toMatchObject({ code });
     expect(storedCounts(deps)).toEqual(NOTHING_STORED);
+    expect(deps.nonces.spent.size).toBe(0);
   });
 
   it.each([
@@ -356,6 +359,8 @@ describe('GET /v1/messages/{messageId}', () => {
 
   beforeEach(async () => {
     ({ documentId } = (await postDocument(body)).json());
+    // A recipient may read a document once the axis has verified it.
+    await verifyDocument(deps, { documentId });
   });
 
   const get = (messageId: string, as: string) =>

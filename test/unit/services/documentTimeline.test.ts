@@ -78,7 +78,10 @@ describe('documentTimeline for the sender', () => {
       edxmlDocumentId: SAMPLE_EDXML_ID,
       sender: GOVERNMENT_OFFICE,
       state: 'verified',
-      signature: 'present-not-xmldsig',
+      // The sample's placeholder Signature sits in the edXML namespace, not XML-DSig's.
+      signature: {
+        envelope: { outcome: 'invalid', reason: 'NOT_XMLDSIG', detail: expect.any(String) },
+      },
       createdAt: '2026-12-04T09:00:00.000Z',
       verifiedAt: '2026-12-04T09:00:01.000Z',
     });

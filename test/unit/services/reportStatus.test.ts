@@ -358,3 +358,61 @@ describe('reportStatus when the sender reuses an edXML DocumentId', () => {
     expect(result).toMatchObject({ documentId, currentStatus: '03' });
   });
 });
+
+describe('reportStatus for a document sent for a unit', () => {
+  const UNIT = `${GOVERNMENT_OFFICE}.01`;
+  const UNIT_DOCUMENT_ID = `${UNIT},2026/12/04,42/UBND`;
+  let unitDocumentId: string;
+
+  beforeEach(async () => {
+    const again = await registerAgencies(deps, [{ agencyId: GOVERNMENT_OFFICE, sendsFor: [UNIT] }]);
+    agencies.set(GOVERNMENT_OFFICE, again.get(GOVERNMENT_OFFICE) as Registered);
+    const text = sampleText(THREE_PROVINCES_FILE)
+      .replace(
+        `<edXML:OrganId>${GOVERNMENT_OFFICE}</edXML:OrganId>`,
+        `<edXML:OrganId>${UNIT}</edXML:OrganId>`,
+      )
+      .replace(
+        `<edXML:DocumentId>${SAMPLE_EDXML_ID}</edXML:DocumentId>`,
+        `<edXML:DocumentId>${UNIT_DOCUMENT_ID}</edXML:DocumentId>`,
+      );
+    ({ documentId: unitDocumentId } = await submitDocument(
+      deps,
+      caller(GOVERNMENT_OFFICE),
+      Buffer.from(text),
+    ));
+    await verifyDocument(deps, { documentId: unitDocumentId });
+    deps.routeQueue.sent.length = 0;
+  });
+
+  it('finds it by the From/OrganId it carried and sends the status to its sender', async () => {
+    const body = statusBody(NGHE_AN, '03', {
+      responseForOrgan: UNIT,
+      responseForId: UNIT_DOCUMENT_ID,
+    });
+
+    const result = await reportStatus(deps, caller(NGHE_AN), body);
+
+    expect(result).toMatchObject({ documentId: unitDocumentId, currentStatus: '03' });
+    expect(deps.exchange.messages.get(result.messageId)).toMatchObject({
+      from: NGHE_AN,
+      to: [GOVERNMENT_OFFICE],
+    });
+    expect(deps.routeQueue.sent).toEqual([
+      { documentId: unitDocumentId, messageId: result.messageId, recipientId: GOVERNMENT_OFFICE },
+    ]);
+  });
+
+  it('does not find it under the agency that submitted it', async () => {
+    const before = storedCounts(deps);
+    const body = statusBody(NGHE_AN, '03', {
+      responseForOrgan: GOVERNMENT_OFFICE,
+      responseForId: UNIT_DOCUMENT_ID,
+    });
+
+    const attempt = reportStatus(deps, caller(NGHE_AN), body);
+
+    await expect(attempt).rejects.toMatchObject({ code: 'UNKNOWN_DOCUMENT', httpStatus: 422 });
+    expect(storedCounts(deps)).toEqual(before);
+  });
+});

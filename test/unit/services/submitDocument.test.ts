@@ -68,6 +68,7 @@ describe('submitDocument: an accepted document', () => {
     expect(deps.exchange.documents.get(documentId)).toEqual({
       documentId,
       senderId: GOVERNMENT_OFFICE,
+      fromOrganId: GOVERNMENT_OFFICE,
       edxmlDocumentId: SAMPLE_EDXML_ID,
       recipients: [...THREE_PROVINCES],
       businessDocType: 0,
@@ -170,6 +171,51 @@ describe('submitDocument: the same bytes again', () => {
     expect(fromA80.documentId).not.toBe(fromG22.documentId);
     expect(fromA80.duplicate).toBe(false);
     expect(deps.exchange.documents.size).toBe(2);
+  });
+});
+
+describe('submitDocument: for a unit the caller sends for', () => {
+  const UNIT = `${GOVERNMENT_OFFICE}.01`;
+  /** The three-province sample with its From naming `organId`. */
+  const fromOrgan = (organId: string) =>
+    Buffer.from(
+      sampleText(THREE_PROVINCES_FILE).replace(
+        `<edXML:OrganId>${GOVERNMENT_OFFICE}</edXML:OrganId>`,
+        `<edXML:OrganId>${organId}</edXML:OrganId>`,
+      ),
+    );
+
+  beforeEach(async () => {
+    // The unit is an agency of its own too: sending for it does not work backwards.
+    const units = await registerAgencies(deps, [
+      { agencyId: GOVERNMENT_OFFICE, sendsFor: [UNIT] },
+      UNIT,
+    ]);
+    for (const [id, registered] of units) agencies.set(id, registered);
+  });
+
+  it('records the unit as From and the caller as the sender', async () => {
+    const body = fromOrgan(UNIT);
+
+    const result = await submitDocument(deps, caller(GOVERNMENT_OFFICE), body);
+
+    const documentId = documentIdFor(GOVERNMENT_OFFICE, sha256Hex(body));
+    expect(result).toEqual({ documentId, recipients: [...THREE_PROVINCES], duplicate: false });
+    expect(deps.exchange.documents.get(documentId)).toMatchObject({
+      senderId: GOVERNMENT_OFFICE,
+      fromOrganId: UNIT,
+    });
+    expect(deps.exchange.messages.get(documentId)?.from).toBe(GOVERNMENT_OFFICE);
+  });
+
+  it.each([
+    ['a unit nobody sends for', `${GOVERNMENT_OFFICE}.02`, GOVERNMENT_OFFICE],
+    ['a unit another agency sends for', UNIT, NGHE_AN],
+    ['the agency that sends for the caller', GOVERNMENT_OFFICE, UNIT],
+  ])('refuses a From naming %s with SENDER_MISMATCH', async (_name, organId, as) => {
+    const attempt = submitDocument(deps, caller(as), fromOrgan(organId));
+    await expect(attempt).rejects.toMatchObject({ code: 'SENDER_MISMATCH', httpStatus: 403 });
+    expect(storedCounts(deps)).toEqual(NOTHING_STORED);
   });
 });
 

@@ -1,6 +1,6 @@
 import { verify } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../../shared/domain/ids';
+import { rejectionIdFor, sha256Hex } from '../../../shared/domain/ids';
 import { decodeCompactJws } from '../../../shared/domain/jws';
 import type { Agency } from '../../../shared/domain/records';
 import { RECEIPT_TYPE } from '../../../shared/services/axisSignature';
@@ -35,6 +35,11 @@ beforeEach(async () => {
   ]);
 });
 
+/** How the samples' placeholder Signature, in the edXML namespace, is recorded. */
+const PLACEHOLDER_SIGNATURE = {
+  envelope: { outcome: 'invalid', reason: 'NOT_XMLDSIG', detail: expect.any(String) },
+};
+
 function verifiesWith(signer: FakeSigner, token: string): boolean {
   const { signingInput, signature } = decodeCompactJws(token);
   return verify(
@@ -64,7 +69,7 @@ describe('verifyDocument: a document as submitted', () => {
     const document = deps.exchange.documents.get(documentId);
     expect(document).toMatchObject({
       state: 'verified',
-      signature: 'present-not-xmldsig',
+      signature: PLACEHOLDER_SIGNATURE,
       verifiedAt: '2026-12-04T09:00:01.500Z',
     });
     const receipt = document?.receipt ?? '';
@@ -78,7 +83,7 @@ describe('verifyDocument: a document as submitted', () => {
       sender: GOVERNMENT_OFFICE,
       recipients: [...THREE_PROVINCES],
       sha256: sha256Hex(stored),
-      signature: 'present-not-xmldsig',
+      signature: 'invalid',
       receivedAt: '2026-12-04T09:00:00.000Z',
       verifiedAt: '2026-12-04T09:00:01.500Z',
     });
@@ -104,31 +109,36 @@ describe('verifyDocument: a document as submitted', () => {
     [THREE_PROVINCES_FILE, GOVERNMENT_OFFICE],
     ['edoc_new.edxml', HOA_TIEN],
     ['edoc_update.edxml', GOVERNMENT_OFFICE],
-  ])('notes the edXML-namespace Signature of %s as present-not-xmldsig', async (file, sender) => {
+  ])('records the edXML-namespace Signature of %s as invalid NOT_XMLDSIG', async (file, sender) => {
     const documentId = await submitted(sample(file), sender);
     await verifyDocument(deps, { documentId });
-    expect(deps.exchange.documents.get(documentId)?.signature).toBe('present-not-xmldsig');
+    expect(deps.exchange.documents.get(documentId)?.signature).toEqual(PLACEHOLDER_SIGNATURE);
   });
 
   it.each([
     [
-      'present',
+      'an XML-DSig Signature that does not hold as invalid',
       (text: string) =>
         text.replace('<Signature>', '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#">'),
+      'invalid',
     ],
     [
-      'absent',
+      'no Signature as absent',
       (text: string) =>
         text.slice(0, text.indexOf('<Signature>')) +
         text.slice(text.indexOf('</Signature>') + '</Signature>'.length),
+      'absent',
     ],
-  ])('notes a signature as %s', async (note, edit) => {
+  ])('records %s', async (_name, edit, outcome) => {
     const edited = edit(sampleText(THREE_PROVINCES_FILE));
     const documentId = await submitted(Buffer.from(edited));
     await verifyDocument(deps, { documentId });
     const document = deps.exchange.documents.get(documentId);
-    expect(document?.signature).toBe(note);
-    expect(decodeCompactJws(document?.receipt ?? '').payload.signature).toBe(note);
+    expect(document?.state).toBe('verified');
+    expect(document?.signature?.envelope.outcome).toBe(outcome);
+    // Not to be taken for the samples' placeholder in the edXML namespace.
+    expect(document?.signature?.envelope.reason).not.toBe('NOT_XMLDSIG');
+    expect(decodeCompactJws(document?.receipt ?? '').payload.signature).toBe(outcome);
   });
 });
 
@@ -147,7 +157,7 @@ describe('verifyDocument: what it does not do twice or at all', () => {
     expect(deps.exchange.documents.get(documentId)?.verifiedAt).toBe('2026-12-04T09:00:00.000Z');
   });
 
-  it('rejects stored bytes whose digest changed (DIGEST_MISMATCH), queues nothing', async () => {
+  it('rejects changed stored bytes (DIGEST_MISMATCH) and routes them to no recipient', async () => {
     const documentId = await submitted();
     const key = `documents/${documentId}.edxml`;
     const tampered = Buffer.from(deps.payloads.objects.get(key) ?? new Uint8Array());
@@ -161,9 +171,15 @@ describe('verifyDocument: what it does not do twice or at all', () => {
     expect(document?.state).toBe('rejected');
     expect(document?.rejection?.code).toBe('DIGEST_MISMATCH');
     expect(document?.receipt).toBeUndefined();
-    expect(deps.routeQueue.sent).toEqual([]);
+    // Only the axis's signed rejection goes out, and only to the sender.
+    const rejection = {
+      documentId,
+      messageId: rejectionIdFor(documentId),
+      recipientId: GOVERNMENT_OFFICE,
+    };
+    expect(deps.routeQueue.sent).toEqual([rejection]);
     expect(await verifyDocument(deps, { documentId })).toBe('already-done');
-    expect(deps.routeQueue.sent).toEqual([]);
+    expect(deps.routeQueue.sent).toEqual([rejection]);
   });
 
   it('throws DocumentNotFoundError for a queued id with no record', async () => {
