@@ -1,4 +1,5 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { LienthongStack } from '../lib/LienthongStack';
 
 const app = new App();
@@ -12,3 +13,7 @@ new LienthongStack(app, 'Lienthong', {
     region: process.env.CDK_DEFAULT_REGION,
   },
 });
+
+// cdk-nag's AWS Solutions rules run on every synthesis: a new finding stops
+// it until it is fixed or acknowledged with a reason (lib/nagAcknowledgements.ts).
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -21,7 +21,13 @@ import type {
   TableName,
 } from '../../shared/config/wiring';
 import { ENV, QUEUES, SETTING_DEFAULTS, TABLES } from '../../shared/config/wiring';
-import { constructIdOf, functionEntries, queueEntries, tableAccessOf } from './declarations';
+import {
+  constructIdOf,
+  functionEntries,
+  queueEntries,
+  tableAccessOf,
+  tableEntries,
+} from './declarations';
 
 /** Wiring entries are relative to the repository root, two levels above this file. */
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -170,6 +176,9 @@ function environmentOf(
   if (declaration.signingKey.length > 0) {
     set(ENV.signingKeyId, props.signingKey.keyArn);
   }
+  if (declaration.health) {
+    setHealthEnvironment(environment, props);
+  }
   for (const setting of declaration.settings) {
     const value =
       setting === ENV.retiredKeyIds
@@ -201,6 +210,9 @@ function grantDeclaredAccess(
   for (const operation of declaration.signingKey) {
     props.signingKey.grant(fn, SIGNING_KEY_ACTIONS[operation]);
   }
+  if (declaration.health) {
+    grantHealthChecks(fn, props);
+  }
   if (declaration.signingKey.includes('getPublicKey') && props.retiredSigningKeyArns.length > 0) {
     fn.addToRolePolicy(
       new PolicyStatement({
@@ -209,4 +221,41 @@ function grantDeclaredAccess(
       }),
     );
   }
+}
+
+/**
+ * The health check's environment: the name of every table and queue, the
+ * bucket and the signing key. Names the wiring already set are kept, so a
+ * health function that also reads data keeps one source for each.
+ */
+function setHealthEnvironment(environment: Record<string, string>, props: FunctionsProps): void {
+  for (const [table, declaration] of tableEntries()) {
+    environment[declaration.env] ??= props.tables[table].tableName;
+  }
+  for (const [queue, declaration] of queueEntries()) {
+    environment[declaration.env] ??= props.queues[queue].queueUrl;
+  }
+  environment[ENV.payloadBucket] ??= props.payloadBucket.bucketName;
+  environment[ENV.signingKeyId] ??= props.signingKey.keyArn;
+}
+
+/**
+ * Describe-level access for the health check, each on its own resource:
+ * enough to learn that a resource exists and answers, never to read its data.
+ * HeadBucket is authorised by s3:ListBucket.
+ */
+function grantHealthChecks(fn: NodejsFunction, props: FunctionsProps): void {
+  for (const [table] of tableEntries()) {
+    props.tables[table].grant(fn, 'dynamodb:DescribeTable');
+  }
+  for (const [queue] of queueEntries()) {
+    props.queues[queue].grant(fn, 'sqs:GetQueueAttributes');
+  }
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [props.payloadBucket.bucketArn],
+    }),
+  );
+  props.signingKey.grant(fn, 'kms:DescribeKey');
 }

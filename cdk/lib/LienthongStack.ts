@@ -5,6 +5,8 @@ import type { Construct } from 'constructs';
 import { Api } from './Api';
 import { queueEntries, tableEntries } from './declarations';
 import { Functions } from './Functions';
+import { Monitoring } from './Monitoring';
+import { acknowledgeNagFindings } from './nagAcknowledgements';
 import { Queues } from './Queues';
 import { Storage } from './Storage';
 
@@ -23,6 +25,7 @@ export class LienthongStack extends Stack {
   readonly queues: Queues;
   readonly functions: Functions;
   readonly api: Api;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -46,6 +49,14 @@ export class LienthongStack extends Stack {
       retiredSigningKeyArns: retiredSigningKeyArns(this),
     });
     this.api = new Api(this, 'Api', { functions: this.functions.functions });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      functions: this.functions.functions,
+      queues: this.queues.queues,
+      deadLetterQueues: this.queues.deadLetterQueues,
+      httpApi: this.api.httpApi,
+      alarmEmail: contextString(this, 'lienthong:alarmEmail'),
+    });
+    acknowledgeNagFindings(this);
 
     this.addOutputs();
   }
@@ -54,6 +65,9 @@ export class LienthongStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'SigningKeyArn', { value: this.signingKey.keyArn });
     new CfnOutput(this, 'PayloadBucketName', { value: this.storage.payloadBucket.bucketName });
+    // Operators subscribe pagers or chat to the topic; the dashboard is where alarms lead.
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
     for (const [name, declaration] of tableEntries()) {
       new CfnOutput(this, `${declaration.id}TableName`, {
         value: this.storage.tables[name].tableName,
@@ -80,4 +94,10 @@ function retiredSigningKeyArns(scope: Construct): string[] {
   if (value === undefined || value === '') return [];
   const list = Array.isArray(value) ? value : String(value).split(',');
   return list.map((arn) => String(arn).trim()).filter((arn) => arn !== '');
+}
+
+/** A context value given as a non-empty string, e.g. `-c lienthong:alarmEmail=ops@example.vn`. */
+function contextString(scope: Construct, key: string): string | undefined {
+  const value: unknown = scope.node.tryGetContext(key);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }

@@ -1,7 +1,8 @@
 import type { RouteRequest } from '../../shared/domain/ports';
 import { logger } from '../../shared/observability/logger';
+import { countMetric, countMetricBy, METRIC } from '../../shared/observability/metrics';
 import { hasStringFields, sqsHandler } from '../../shared/queue/sqsHandler';
-import { routeMessage } from '../../shared/services/routeMessage';
+import { DeliveryInProgressError, routeMessage } from '../../shared/services/routeMessage';
 
 const parse = (value: unknown): RouteRequest | undefined =>
   hasStringFields(value, ['documentId', 'messageId', 'recipientId'])
@@ -23,7 +24,11 @@ export const handler = sqsHandler(parse, async ({ body, deps, receiveCount }) =>
     maxReceiveCount: deps.routeMaxReceiveCount,
     leaseMs: deps.deliveryLeaseMs,
   };
-  const outcome = await routeMessage(routeDeps, body, receiveCount);
+  const outcome = await routeMessage(routeDeps, body, receiveCount).catch((error: unknown) => {
+    countDeliveryFailure(error, body.recipientId, receiveCount >= routeDeps.maxReceiveCount);
+    throw error;
+  });
+  if (outcome === 'delivered') countMetric(METRIC.deliveriesSucceeded);
   logger.info('message routed', {
     documentId: body.documentId,
     messageId: body.messageId,
@@ -31,3 +36,15 @@ export const handler = sqsHandler(parse, async ({ body, deps, receiveCount }) =>
     outcome,
   });
 });
+
+/**
+ * A failed attempt, in total and per recipient agency, so operators see which
+ * agency's endpoint is failing; the last allowed attempt also counts as
+ * dead-lettered. Another worker holding the delivery is no failure.
+ */
+function countDeliveryFailure(error: unknown, agencyId: string, last: boolean): void {
+  if (error instanceof DeliveryInProgressError) return;
+  countMetric(METRIC.deliveriesFailed);
+  countMetricBy(METRIC.deliveriesFailed, 'agencyId', agencyId);
+  if (last) countMetric(METRIC.deliveriesDeadLettered);
+}

@@ -1,11 +1,13 @@
 import { apiHandler } from '../../shared/http/apiHandler';
 import { jsonResponse } from '../../shared/http/responses';
 import { logger } from '../../shared/observability/logger';
+import { countMetric, METRIC } from '../../shared/observability/metrics';
 import { reportStatus } from '../../shared/services/reportStatus';
 
 /** POST /v1/statuses: a recipient reports how far it has handled a document. */
 export const handler = apiHandler(async ({ caller, deps, body }) => {
   const result = await reportStatus(deps, caller, body);
+  if (!result.duplicate) countMetric(METRIC.statusesAccepted);
   logger.info('status accepted', {
     documentId: result.documentId,
     messageId: result.messageId,

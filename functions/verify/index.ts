@@ -1,5 +1,6 @@
 import type { VerifyRequest } from '../../shared/domain/ports';
 import { logger } from '../../shared/observability/logger';
+import { countMetric, METRIC } from '../../shared/observability/metrics';
 import { hasStringFields, sqsHandler } from '../../shared/queue/sqsHandler';
 import { verifyDocument } from '../../shared/services/verifyDocument';
 
@@ -10,6 +11,7 @@ const parse = (value: unknown): VerifyRequest | undefined =>
 export const handler = sqsHandler(parse, async ({ body, deps }) => {
   const started = Date.now();
   const outcome = await verifyDocument(deps, body);
+  if (outcome === 'rejected') countMetric(METRIC.documentsRejected);
   logger.info('document verified', {
     documentId: body.documentId,
     outcome,

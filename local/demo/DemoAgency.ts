@@ -92,9 +92,20 @@ export class DemoAgency {
   async pollInbox(): Promise<void> {
     const { items } = await this.client.inbox();
     for (const item of items) {
-      if (this.seen.has(item.messageId)) continue;
-      const { bytes } = await this.client.download(item.messageId);
-      this.accept(item.messageId, bytes, 'inbox', item.kind);
+      // An item seen before but listed again lost its acknowledgement: only repeat that.
+      if (!this.seen.has(item.messageId)) {
+        try {
+          const { bytes } = await this.client.download(item.messageId);
+          this.accept(item.messageId, bytes, 'inbox', item.kind);
+        } catch (error) {
+          // Told as failed, the axis keeps the item pending and shows operators why.
+          const reason = String((error as Error).message ?? error).slice(0, 200);
+          await this.client.acknowledge(item.messageId, { result: 'failed', reason });
+          throw error;
+        }
+      }
+      await this.client.acknowledge(item.messageId, { result: 'done' });
+      this.log.add(this.profile.agencyId, `acknowledged ${item.kind} ${item.messageId} as done`);
     }
   }
 

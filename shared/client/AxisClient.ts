@@ -1,4 +1,5 @@
 import type { InboxItem } from '../domain/records';
+import type { AgencyListing } from '../services/agencyLookup';
 import type { DocumentTimeline } from '../services/documentTimeline';
 import type { ReportStatusResult } from '../services/reportStatus';
 import { type AgencyCredential, signRequest } from './signRequest';
@@ -64,6 +65,34 @@ export class AxisClient {
     return this.json<{ items: InboxItem[]; cursor?: string }>('GET', `/v1/inbox${suffix}`);
   }
 
+  /**
+   * Tells the axis what became of an inbox item: `done` takes it out of the
+   * listing, `failed` (with an optional reason) leaves it to be offered again.
+   */
+  acknowledge(
+    messageId: string,
+    result: { result: 'done' } | { result: 'failed'; reason?: string },
+  ): Promise<InboxItem> {
+    const body = Buffer.from(JSON.stringify(result), 'utf8');
+    const path = `/v1/inbox/${encodeURIComponent(messageId)}/ack`;
+    return this.json('POST', path, body, 'application/json');
+  }
+
+  /** Looks agencies up in the national directory, by identifier prefix. */
+  agencies(page: { prefix?: string; limit?: number; cursor?: string } = {}) {
+    const query = new URLSearchParams();
+    if (page.prefix !== undefined) query.set('prefix', page.prefix);
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    if (page.cursor !== undefined) query.set('cursor', page.cursor);
+    const suffix = query.size > 0 ? `?${query}` : '';
+    return this.json<{ items: AgencyListing[]; cursor?: string }>('GET', `/v1/agencies${suffix}`);
+  }
+
+  /** One agency of the national directory, or one connected to this axis. */
+  agency(agencyId: string): Promise<AgencyListing> {
+    return this.json('GET', `/v1/agencies/${encodeURIComponent(agencyId)}`);
+  }
+
   timeline(documentId: string): Promise<DocumentTimeline> {
     return this.json('GET', `/v1/documents/${encodeURIComponent(documentId)}`);
   }
@@ -78,12 +107,22 @@ export class AxisClient {
     };
   }
 
-  private async json<T>(method: string, path: string, body?: Uint8Array): Promise<T> {
-    const response = await this.request(method, path, body);
+  private async json<T>(
+    method: string,
+    path: string,
+    body?: Uint8Array,
+    contentType?: string,
+  ): Promise<T> {
+    const response = await this.request(method, path, body, contentType);
     return (await response.json()) as T;
   }
 
-  private async request(method: string, path: string, body?: Uint8Array): Promise<Response> {
+  private async request(
+    method: string,
+    path: string,
+    body?: Uint8Array,
+    contentType = 'application/xml',
+  ): Promise<Response> {
     const url = new URL(path, this.baseUrl);
     const signed = signRequest(this.credential, {
       method,
@@ -94,7 +133,7 @@ export class AxisClient {
     const response = await fetch(url, {
       method,
       body,
-      headers: { ...signed, ...(body ? { 'content-type': 'application/xml' } : {}) },
+      headers: { ...signed, ...(body ? { 'content-type': contentType } : {}) },
     });
     if (!response.ok) {
       const answer = (await response.json().catch(() => ({}))) as {

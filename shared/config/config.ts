@@ -13,6 +13,7 @@ export interface AxisConfig {
   readonly noncesTable: string;
   readonly signersTable: string;
   readonly auditTable: string;
+  readonly nationalDirectoryTable: string;
   readonly payloadBucket: string;
   readonly verifyQueueUrl: string;
   readonly routeQueueUrl: string;
@@ -77,6 +78,9 @@ export function readConfig(env: Env = process.env): AxisConfig {
     },
     get signersTable() {
       return text(env, ENV.signersTable);
+    },
+    get nationalDirectoryTable() {
+      return text(env, ENV.nationalDirectoryTable);
     },
     get auditTable() {
       return text(env, ENV.auditTable);

@@ -24,6 +24,7 @@ export const ENV = {
   webhookTimeoutMs: 'LIENTHONG_WEBHOOK_TIMEOUT_MS',
   directoryCacheSeconds: 'LIENTHONG_DIRECTORY_CACHE_SECONDS',
   retiredKeyIds: 'LIENTHONG_RETIRED_KEY_IDS',
+  nationalDirectoryTable: 'LIENTHONG_NATIONAL_DIRECTORY_TABLE',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -60,6 +61,8 @@ export const TABLES = {
     indexes: [
       // Statuses find their document through ResponseFor (sender + DocumentId).
       { name: 'byEdxmlKey', partitionKey: 'edxmlKey', sortKey: 'createdAt' },
+      // ... and, when that DocumentId matches nothing, through OrganId + Code + date.
+      { name: 'byCodeKey', partitionKey: 'codeKey', sortKey: 'createdAt' },
     ],
     env: ENV.exchangeTable,
   },
@@ -91,6 +94,16 @@ export const TABLES = {
     timeToLiveAttribute: 'expiresAt',
     env: ENV.noncesTable,
   },
+  nationalDirectory: {
+    id: 'NationalDirectory',
+    // One partition per imported directory (today only 'national'), sorted by
+    // identifier, so that a prefix lookup is one Query. The directory is a few
+    // thousand small entries, read far more often than written.
+    partitionKey: 'directory',
+    sortKey: 'agencyId',
+    indexes: [],
+    env: ENV.nationalDirectoryTable,
+  },
 } as const satisfies Record<string, TableDeclaration>;
 
 export type TableName = keyof typeof TABLES;
@@ -103,9 +116,12 @@ export type FunctionName =
   | 'route'
   | 'statusCallback'
   | 'inbox'
+  | 'acknowledge'
+  | 'agencies'
   | 'download'
   | 'timeline'
-  | 'keys';
+  | 'keys'
+  | 'health';
 
 export interface QueueDeclaration {
   readonly id: string;
@@ -169,6 +185,12 @@ export interface FunctionDeclaration {
   readonly signingKey: readonly ('sign' | 'getPublicKey')[];
   /** Extra plain settings, beyond resource names. */
   readonly settings: readonly EnvName[];
+  /**
+   * Checks that every table, queue, the bucket and the signing key answer:
+   * gets their names and describe-level access only (DescribeTable,
+   * GetQueueAttributes, HeadBucket, DescribeKey), never their data.
+   */
+  readonly health?: true;
 }
 
 export const FUNCTIONS = {
@@ -227,6 +249,26 @@ export const FUNCTIONS = {
     signingKey: [],
     settings: [ENV.directoryCacheSeconds],
   },
+  acknowledge: {
+    entry: 'functions/acknowledge/index.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    routes: ['POST /v1/inbox/{messageId}/ack'],
+    tables: { agencies: 'read', inbox: 'readWrite', nonces: 'write' },
+    sendsTo: [],
+    signingKey: [],
+    settings: [ENV.directoryCacheSeconds],
+  },
+  agencies: {
+    entry: 'functions/agencies/index.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    routes: ['GET /v1/agencies', 'GET /v1/agencies/{agencyId}'],
+    tables: { agencies: 'read', nationalDirectory: 'read', nonces: 'write' },
+    sendsTo: [],
+    signingKey: [],
+    settings: [ENV.directoryCacheSeconds],
+  },
   download: {
     entry: 'functions/download/index.ts',
     timeoutSeconds: 10,
@@ -243,7 +285,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 256,
     routes: ['GET /v1/documents/{documentId}'],
-    tables: { agencies: 'read', exchange: 'read', nonces: 'write' },
+    // The inbox, for the acknowledgements of pull deliveries.
+    tables: { agencies: 'read', exchange: 'read', inbox: 'read', nonces: 'write' },
     sendsTo: [],
     signingKey: [],
     settings: [ENV.directoryCacheSeconds],
@@ -257,6 +300,18 @@ export const FUNCTIONS = {
     sendsTo: [],
     signingKey: ['getPublicKey'],
     settings: [ENV.retiredKeyIds],
+  },
+  health: {
+    entry: 'functions/health/index.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // Public, like the keys: it names components and ok/failing, nothing else.
+    routes: ['GET /v1/health'],
+    tables: {},
+    sendsTo: [],
+    signingKey: [],
+    settings: [],
+    health: true,
   },
 } as const satisfies Record<FunctionName, FunctionDeclaration>;
 

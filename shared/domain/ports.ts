@@ -2,7 +2,10 @@ import type {
   Agency,
   AuditEntry,
   DeliveryRecord,
+  DirectoryEntry,
+  DocumentLinks,
   DocumentRecord,
+  InboxAcknowledgement,
   InboxItem,
   MessageRecord,
   RecipientProgress,
@@ -54,6 +57,10 @@ export interface ExchangeStore {
    * first: senders reuse DocumentIds (updates, replacements, resends).
    */
   findDocumentsByEdxmlId(fromOrganId: string, edxmlDocumentId: string): Promise<string[]>;
+  /** Documents recorded under this `codeKey` (see DocumentRecord), newest first. */
+  findDocumentsByCode(codeKey: string): Promise<string[]>;
+  /** Sets link fields on a document whatever its state; a repeat changes nothing. */
+  linkDocument(documentId: string, links: DocumentLinks): Promise<void>;
   markVerified(
     documentId: string,
     update: { signature: DocumentRecord['signature']; receipt: string; verifiedAt: string },
@@ -97,10 +104,37 @@ export interface ExchangeStore {
 export interface InboxStore {
   /** Adds the item once; a second add of the same message is 'exists'. */
   add(item: InboxItem): Promise<CreateOutcome>;
+  /** One item, acknowledged or not: what the timeline shows of acknowledgements. */
+  get(agencyId: string, messageId: string): Promise<InboxItem | undefined>;
+  /** Items not yet acknowledged as done, in message id order. */
   list(
     agencyId: string,
     page: { limit: number; cursor?: string },
   ): Promise<{ items: InboxItem[]; cursor?: string }>;
+  /**
+   * Records an acknowledgement and returns the item as it now stands, or
+   * undefined when the agency has no such item. An item already done stays
+   * done: a later acknowledgement of either kind changes nothing.
+   */
+  acknowledge(
+    agencyId: string,
+    messageId: string,
+    acknowledgement: InboxAcknowledgement,
+  ): Promise<InboxItem | undefined>;
+}
+
+/** The national directory of agencies, as the operator last imported it. */
+export interface NationalDirectory {
+  get(agencyId: string): Promise<DirectoryEntry | undefined>;
+  /** Entries whose identifier starts with `prefix`, in identifier order. */
+  list(page: {
+    prefix: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<{ items: DirectoryEntry[]; cursor?: string }>;
+  /** Writes entries, replacing any with the same identifier. */
+  putAll(entries: readonly DirectoryEntry[]): Promise<void>;
+  removeAll(agencyIds: readonly string[]): Promise<void>;
 }
 
 /** Certificates and revocation lists that operators load for signature checks. */

@@ -94,7 +94,37 @@ export interface DocumentRecord {
   readonly rejection?: { readonly code: string; readonly message: string };
   /** The signed refusal sent back to the sender, when there is one. */
   readonly rejectionMessageId?: string;
+  /**
+   * `From/OrganId|CodeNumber/CodeNotation|PromulgationDate`, normalised:
+   * statuses whose ResponseFor DocumentId matches nothing find it by this.
+   */
+  readonly codeKey?: string;
+  /** Set on a revoke (1), update (2) or replace (3): the axis document it revises. */
+  readonly revokes?: string;
+  readonly updates?: string;
+  readonly replaces?: string;
+  /** Set on a revoke, update or replace whose original the axis could not find. */
+  readonly original?: 'not-found';
+  /** Set on an original: the axis documents that revoked, updated or replaced it. */
+  readonly revokedBy?: string;
+  readonly updatedBy?: string;
+  readonly replacedBy?: string;
 }
+
+/** Fields that link documents to one another; set after submission, never cleared. */
+export type DocumentLinks = Partial<
+  Pick<
+    DocumentRecord,
+    | 'codeKey'
+    | 'revokes'
+    | 'updates'
+    | 'replaces'
+    | 'original'
+    | 'revokedBy'
+    | 'updatedBy'
+    | 'replacedBy'
+  >
+>;
 
 /**
  * `sending` is held under a lease while one worker attempts the delivery, so
@@ -175,4 +205,33 @@ export interface InboxItem {
   readonly from: string;
   readonly enqueuedAt: string;
   readonly statusCode?: string;
+  /**
+   * Set when the agency acknowledged the item as done: it then leaves the
+   * pending listing but stays stored, so the acknowledgement is on record.
+   */
+  readonly acknowledgedAt?: string;
+  readonly result?: 'done';
+  /** Acknowledgements as failed: the item stays pending and is offered again. */
+  readonly failureCount?: number;
+  readonly lastFailureAt?: string;
+  /** The agency's own words, stored for operators and never logged. */
+  readonly lastFailureReason?: string;
+}
+
+/** What a pull agency says about one inbox item after handling it. */
+export type InboxAcknowledgement =
+  | { readonly result: 'done'; readonly at: string }
+  | { readonly result: 'failed'; readonly at: string; readonly reason?: string };
+
+/**
+ * An agency as the national directory lists it: known to the country's
+ * exchange network, whether or not it is connected to this axis.
+ */
+export interface DirectoryEntry {
+  readonly agencyId: string;
+  readonly name: string;
+  /** The agency it reports to; absent at the top of the tree. */
+  readonly parentId?: string;
+  /** When the operator's last import wrote this entry. */
+  readonly importedAt: string;
 }

@@ -42,13 +42,26 @@ const TABLE: readonly StatusCodeInfo[] = [
 
 const BY_CODE = new Map(TABLE.map((info) => [info.code, info]));
 
-/** Codes a recipient may report through the status callback today. */
+/** Codes on the normal path, which a recipient reports about its own handling. */
 export const PROCESSING_STATUS_CODES = ['01', '02', '03', '04', '05', '06'] as const;
 
+/** The sender asks its recipients to give a document back (Lấy lại). */
+export const TAKE_BACK_REQUEST = '13';
+
+/** A recipient's answer to a take-back request: 15 agrees, 16 refuses. */
+export const TAKE_BACK_ANSWERS = ['15', '16'] as const;
+
+/** Whether the code answers a take-back request (15 or 16). */
+export function isTakeBackAnswer(code: string): boolean {
+  return (TAKE_BACK_ANSWERS as readonly string[]).includes(code);
+}
+
+/** The standard's name and meaning of a code, or undefined for one it does not define. */
 export function statusInfo(code: string): StatusCodeInfo | undefined {
   return BY_CODE.get(code);
 }
 
+/** Whether the code is on the normal path (01 to 06), which moves a recipient's progress. */
 export function isProcessingStatus(code: string): boolean {
   return (PROCESSING_STATUS_CODES as readonly string[]).includes(code);
 }

@@ -116,6 +116,7 @@ function readDocument({ root, header, messageHeader }: Envelope): EdxmlDocument 
     promulgationDate: text(child(messageHeader, 'PromulgationInfo'), 'PromulgationDate'),
     subject: text(messageHeader, 'Subject'),
     businessDocType: readBusinessDocType(header),
+    businessReferences: readBusinessReferences(header),
     signature: readSignature(header),
     attachments: readAttachments(root),
   });
@@ -197,6 +198,26 @@ function readBusinessDocType(header: XmlElement): BusinessDocType {
     );
   }
   return Number(value) as BusinessDocType;
+}
+
+/**
+ * DocumentIds a revoke, update or replace names as the documents it revises.
+ * A new document (type 0) revises nothing, whatever its block carries.
+ */
+function readBusinessReferences(header: XmlElement): string[] | undefined {
+  if (readBusinessDocType(header) === 0) return undefined;
+  const business = child(child(header, 'TraceHeaderList'), ['Bussiness', 'Business']);
+  const replacements = childrenNamed(
+    child(business, 'ReplacementInfoList'),
+    'ReplacementInfo',
+    EDXML,
+  );
+  const ids = [
+    text(business, 'DocumentId'),
+    ...replacements.map((info) => text(info, 'DocumentId')),
+  ];
+  const found = [...new Set(ids.filter((id): id is string => id !== undefined))];
+  return found.length > 0 ? found : undefined;
 }
 
 /**

@@ -42,6 +42,12 @@ export interface EdxmlDocument {
   readonly subject?: string;
   /** 0 when the message has no `Bussiness` block. */
   readonly businessDocType: BusinessDocType;
+  /**
+   * For a revoke, update or replace: the edXML DocumentIds that its `Bussiness`
+   * block names as revised (`Bussiness/DocumentId`, `ReplacementInfo/DocumentId`),
+   * in message order without repeats. Absent when there are none.
+   */
+  readonly businessReferences?: readonly string[];
   /** An element named `Signature` in the envelope header, in any namespace. */
   readonly signature: SignaturePresence;
   readonly attachments: readonly AttachmentInfo[];

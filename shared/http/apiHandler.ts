@@ -9,6 +9,7 @@ import { authenticateAgency } from '../auth/authenticateAgency';
 import { AxisError } from '../domain/AxisError';
 import type { Agency } from '../domain/records';
 import { logger } from '../observability/logger';
+import { countMetricBy, METRIC, metricsMiddleware } from '../observability/metrics';
 import { type Dependencies, dependencies } from '../runtime/dependencies';
 import { errorResponse } from './responses';
 
@@ -69,6 +70,7 @@ function httpHandler(
 ) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(metricsMiddleware())
     .handler(async (event, context) => {
       const started = Date.now();
       const requestId = event.requestContext?.requestId ?? context.awsRequestId;
@@ -109,7 +111,9 @@ function tooLarge(maxBytes: number): AxisError {
 function logRefusal(error: unknown, status: number): void {
   if (error instanceof AxisError) {
     logger.info('request refused', { code: error.code, status });
+    countMetricBy(METRIC.requestsRefused, 'code', error.code);
   } else {
     logger.error('request failed', error as Error);
+    countMetricBy(METRIC.requestsRefused, 'code', 'INTERNAL');
   }
 }

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../observability/logger';
+import { metricsMiddleware } from '../observability/metrics';
 import { type Dependencies, dependencies } from '../runtime/dependencies';
 
 export interface QueueItem<T> {
@@ -52,6 +53,7 @@ export function sqsHandler<T>(
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(metricsMiddleware())
     .handler(async (event, context) =>
       // A processor per invocation: it keeps the batch's results, and the
       // local runtime runs several batches of one handler at once.

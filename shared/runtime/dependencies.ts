@@ -2,6 +2,7 @@ import { DynamoAgencyDirectory } from '../adapters/dynamodb/DynamoAgencyDirector
 import { DynamoAuditLog } from '../adapters/dynamodb/DynamoAuditLog';
 import { DynamoExchangeStore } from '../adapters/dynamodb/DynamoExchangeStore';
 import { DynamoInboxStore } from '../adapters/dynamodb/DynamoInboxStore';
+import { DynamoNationalDirectory } from '../adapters/dynamodb/DynamoNationalDirectory';
 import { DynamoNonceStore } from '../adapters/dynamodb/DynamoNonceStore';
 import { DynamoSignerRegistry } from '../adapters/dynamodb/DynamoSignerRegistry';
 import { FetchWebhookClient } from '../adapters/http/FetchWebhookClient';
@@ -17,6 +18,7 @@ import type {
   Clock,
   ExchangeStore,
   InboxStore,
+  NationalDirectory,
   NonceStore,
   PayloadStore,
   PublicKeySource,
@@ -40,6 +42,8 @@ export interface Dependencies {
   readonly directory: AgencyDirectory;
   readonly exchange: ExchangeStore;
   readonly inbox: InboxStore;
+  /** The national directory the operator imports; not the agencies connected here. */
+  readonly nationalDirectory: NationalDirectory;
   readonly nonces: NonceStore;
   readonly signers: SignerRegistry;
   readonly audit: AuditLog;
@@ -82,6 +86,7 @@ export function createDependencies(env: Record<string, string | undefined> = pro
   });
   const exchange = memo(() => new DynamoExchangeStore(config.exchangeTable));
   const inbox = memo(() => new DynamoInboxStore(config.inboxTable));
+  const nationalDirectory = memo(() => new DynamoNationalDirectory(config.nationalDirectoryTable));
   const nonces = memo(() => new DynamoNonceStore(config.noncesTable));
   const signers = memo(() => new DynamoSignerRegistry(config.signersTable));
   const audit = memo(() => new DynamoAuditLog(config.auditTable));
@@ -109,6 +114,9 @@ export function createDependencies(env: Record<string, string | undefined> = pro
     },
     get inbox() {
       return inbox();
+    },
+    get nationalDirectory() {
+      return nationalDirectory();
     },
     get nonces() {
       return nonces();

@@ -9,6 +9,19 @@ import type {
   StatusRecord,
 } from '../domain/records';
 import { statusInfo } from '../domain/statusCodes';
+import { type TakeBackView, takeBackView } from './takeBackView';
+
+/** How this document relates to the documents that revise it or that it revises. */
+export interface RevisionLinks {
+  readonly revokes?: string;
+  readonly updates?: string;
+  readonly replaces?: string;
+  /** The document revises one the axis could not find; it was delivered anyway. */
+  readonly original?: 'not-found';
+  readonly revokedBy?: string;
+  readonly updatedBy?: string;
+  readonly replacedBy?: string;
+}
 
 export interface DeliveryView {
   readonly state: DeliveryRecord['state'];
@@ -51,6 +64,13 @@ export interface DocumentTimeline {
   readonly sha256: string;
   readonly size: number;
   readonly recipients: readonly RecipientView[];
+  /** BussinessDocType: 0 new, 1 revoke, 2 update, 3 replace. */
+  readonly businessDocType: number;
+  /** True once a verified revoke names this document as its original. */
+  readonly revoked: boolean;
+  readonly links?: RevisionLinks;
+  /** Present once the sender asked for the document back (status 13). */
+  readonly takeBack?: TakeBackView;
 }
 
 /**
@@ -89,7 +109,31 @@ export async function documentTimeline(
     recipients: visible.map((agencyId) =>
       recipientView(document, agencyId, deliveries, statuses, progress),
     ),
+    businessDocType: document.businessDocType,
+    revoked: document.revokedBy !== undefined,
+    ...linksOf(document),
+    ...optional('takeBack', takeBackView(document, statuses, visible)),
   };
+}
+
+const LINK_FIELDS = [
+  'revokes',
+  'updates',
+  'replaces',
+  'original',
+  'revokedBy',
+  'updatedBy',
+  'replacedBy',
+] as const satisfies ReadonlyArray<keyof RevisionLinks>;
+
+function linksOf(document: DocumentRecord): { links?: RevisionLinks } {
+  const present = LINK_FIELDS.filter((field) => document[field] !== undefined);
+  if (present.length === 0) return {};
+  return { links: Object.fromEntries(present.map((field) => [field, document[field]])) };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function recipientView(

@@ -2,9 +2,16 @@ import { AxisError } from '../domain/AxisError';
 import { sha256Hex, statusMessageIdFor } from '../domain/ids';
 import type { Clock, ExchangeStore, PayloadStore, RouteRequest, WorkQueue } from '../domain/ports';
 import { type Agency, type DocumentRecord, speaksFor } from '../domain/records';
-import { advancesStatus, isProcessingStatus, statusInfo } from '../domain/statusCodes';
+import {
+  advancesStatus,
+  isProcessingStatus,
+  isTakeBackAnswer,
+  statusInfo,
+  TAKE_BACK_REQUEST,
+} from '../domain/statusCodes';
 import { parseStatus } from '../edxml/parseEdxml';
 import type { EdxmlStatus } from '../edxml/types';
+import { findStatusDocument } from './findStatusDocument';
 
 export interface ReportStatusDeps {
   readonly exchange: ExchangeStore;
@@ -26,13 +33,16 @@ export interface ReportStatusResult {
 const MAX_PROGRESS_ATTEMPTS = 5;
 
 /**
- * Takes a processing status from a recipient of a document, records it and
- * sends it on to the document's sender.
+ * Takes a status about a document, records it and sends it on.
  *
- * The status finds its document through `ResponseFor` (sender's OrganId and
- * the edXML DocumentId). Only a recipient of that document may report on it.
- * Every status is kept in the history; the recipient's current status only
- * moves forward, settled by conditional writes when reports race.
+ * Processing statuses (01 to 06) and answers to a take-back request (15
+ * agrees, 16 refuses) come from a recipient and go to the document's sender;
+ * a take-back request (13) comes from the sender and goes to every recipient.
+ * The document is found by `ResponseFor` (see {@link findStatusDocument}).
+ * Every status is kept in the history; a recipient's current processing
+ * status only moves forward, settled by conditional writes when reports race.
+ *
+ * @throws AxisError NO_TAKE_BACK_REQUESTED for a 15 or 16 with no 13 before it
  */
 export async function reportStatus(
   deps: ReportStatusDeps,
@@ -41,8 +51,11 @@ export async function reportStatus(
 ): Promise<ReportStatusResult> {
   const status = parseStatus(body);
   const document = await checkStatus(deps.exchange, caller, status);
-  // The recipient that reports: the caller itself or a unit it speaks for.
+  // Who reports: the caller itself or a unit it speaks for.
   const reporter = status.from.organId;
+  // A take-back request goes to the recipients; everything else to the sender.
+  const addressees =
+    status.statusCode === TAKE_BACK_REQUEST ? document.recipients : [document.senderId];
 
   const sha256 = sha256Hex(body);
   const messageId = statusMessageIdFor(reporter, sha256);
@@ -57,7 +70,7 @@ export async function reportStatus(
       kind: 'status',
       documentId: document.documentId,
       from: reporter,
-      to: [document.senderId],
+      to: addressees,
       payloadKey,
       sha256,
       size: body.byteLength,
@@ -75,13 +88,20 @@ export async function reportStatus(
     ...(status.timestamp ? { reportedAt: status.timestamp } : {}),
   });
   const duplicate = outcome === 'exists';
-  const currentStatus = await advanceProgress(deps, document.documentId, status, duplicate);
+  const currentStatus = isProcessingStatus(status.statusCode)
+    ? await advanceProgress(deps, document.documentId, status, duplicate)
+    : ((await deps.exchange.getProgress(document.documentId, reporter))?.statusCode ??
+      status.statusCode);
 
   // Sent on every time, duplicates included: delivery skips what already
   // arrived, and this covers a first attempt that stopped before queueing.
-  await deps.routeQueue.send([
-    { documentId: document.documentId, messageId, recipientId: document.senderId },
-  ]);
+  await deps.routeQueue.send(
+    addressees.map((recipientId) => ({
+      documentId: document.documentId,
+      messageId,
+      recipientId,
+    })),
+  );
   return {
     messageId,
     documentId: document.documentId,
@@ -106,32 +126,20 @@ async function checkStatus(
   if (!statusInfo(status.statusCode)) {
     throw new AxisError('INVALID_STATUS_CODE', `${status.statusCode} is not a QCVN 102 status`);
   }
-  if (!isProcessingStatus(status.statusCode)) {
-    throw new AxisError(
-      'UNSUPPORTED_STATUS_CODE',
-      `status ${status.statusCode} is not accepted here yet; report 01 to 06`,
+  const document = await findStatusDocument(exchange, status);
+  if (isTakeBackAnswer(status.statusCode)) {
+    const { statuses } = await exchange.getTimeline(document.documentId);
+    const requested = statuses.some(
+      (recorded) =>
+        recorded.statusCode === TAKE_BACK_REQUEST && recorded.agencyId === document.fromOrganId,
     );
-  }
-  const { organId, documentId: edxmlId } = status.responseFor;
-  const ids = await exchange.findDocumentsByEdxmlId(organId, edxmlId);
-  // Only a verified document was ever delivered, so only such a one can be
-  // reported on: a newer one with the same DocumentId may still be waiting.
-  const candidates = (await Promise.all(ids.map((id) => exchange.getDocument(id)))).filter(
-    (found): found is DocumentRecord => found !== undefined && found.state === 'verified',
-  );
-  if (candidates.length === 0) {
-    throw new AxisError(
-      'UNKNOWN_DOCUMENT',
-      `no document ${edxmlId} from ${organId} was delivered through this axis`,
-    );
-  }
-  // Senders reuse DocumentIds: the newest one this reporter received is meant.
-  const document = candidates.find((found) => found.recipients.includes(reporter)) ?? candidates[0];
-  if (!document.recipients.includes(reporter)) {
-    throw new AxisError(
-      'NOT_A_RECIPIENT',
-      `${reporter} is not a recipient of document ${edxmlId} from ${organId}`,
-    );
+    if (!requested) {
+      throw new AxisError(
+        'NO_TAKE_BACK_REQUESTED',
+        `status ${status.statusCode} answers a take-back request (13), and the sender of ` +
+          `document ${document.edxmlDocumentId} has sent none`,
+      );
+    }
   }
   return document;
 }

@@ -15,6 +15,7 @@ import type { DocumentRecord } from '../domain/records';
 import { decide, type SignatureAssessment } from '../domain/signaturePolicy';
 import { assessSignature } from './assessSignature';
 import { RECEIPT_TYPE, REJECTION_TYPE, signStatement } from './axisSignature';
+import { linkRevisions } from './linkRevisions';
 
 export interface VerifyDocumentDeps {
   readonly exchange: ExchangeStore;
@@ -87,6 +88,8 @@ export async function verifyDocument(
     receivedAt: document.createdAt,
     verifiedAt,
   });
+  // Before routing, so a recipient that reads the revoke finds the original marked.
+  await linkRevisions(deps, document, bytes);
   await deps.routeQueue.send(
     document.recipients.map((recipientId) => ({
       documentId: document.documentId,

@@ -1,6 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionEntries, queueEntries, tableAccessOf } from '../../cdk/lib/declarations';
+import {
+  functionEntries,
+  queueEntries,
+  tableAccessOf,
+  tableEntries,
+} from '../../cdk/lib/declarations';
 import type { FunctionDeclaration } from '../../shared/config/wiring';
 import { ENV, QUEUES, SETTING_DEFAULTS, TABLES } from '../../shared/config/wiring';
 import type { Synthesized } from './synthesize';
@@ -25,6 +30,17 @@ function expectedEnvironment(declaration: FunctionDeclaration): Record<string, u
     environment[QUEUES[queue].env] = { Ref: logicalIdOf(stack, stack.queues.queues[queue]) };
   }
   if (declaration.signingKey.length > 0) {
+    environment[ENV.signingKeyId] = arnOf(logicalIdOf(stack, stack.signingKey));
+  }
+  if (declaration.health) {
+    // The health check names every table and queue, the bucket and the key.
+    for (const [table, tableDeclaration] of tableEntries()) {
+      environment[tableDeclaration.env] = { Ref: logicalIdOf(stack, stack.storage.tables[table]) };
+    }
+    for (const [queue, queueDeclaration] of queueEntries()) {
+      environment[queueDeclaration.env] = { Ref: logicalIdOf(stack, stack.queues.queues[queue]) };
+    }
+    environment[ENV.payloadBucket] = { Ref: logicalIdOf(stack, stack.storage.payloadBucket) };
     environment[ENV.signingKeyId] = arnOf(logicalIdOf(stack, stack.signingKey));
   }
   for (const setting of declaration.settings) {

@@ -51,6 +51,36 @@ const BUCKET_EXPECTATIONS: Record<Access, Expectation> = {
   readWrite: { allowed: ['s3:GetObject', 's3:PutObject'], denied: [] },
 };
 
+/**
+ * What the wiring's `health` flag grants on each kind of resource: describe
+ * actions that prove it answers, and none of the actions that read or change data.
+ */
+const HEALTH_EXPECTATIONS = {
+  table: {
+    allowed: ['dynamodb:DescribeTable'],
+    denied: [...DYNAMODB_READS, ...DYNAMODB_WRITES],
+  },
+  bucket: {
+    allowed: ['s3:ListBucket'],
+    denied: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+  },
+  queue: { allowed: ['sqs:GetQueueAttributes'], denied: [SEND, ...CONSUME] },
+  key: {
+    allowed: ['kms:DescribeKey'],
+    denied: ['kms:Sign', 'kms:GetPublicKey', 'kms:Decrypt', 'kms:Encrypt'],
+  },
+} satisfies Record<string, Expectation>;
+
+/** A resource the wiring leaves untouched, or only health-checks. */
+function untouched(
+  declaration: FunctionDeclaration,
+  kind: keyof typeof HEALTH_EXPECTATIONS,
+): Expectation & { access: string } {
+  return declaration.health
+    ? { access: 'health', ...HEALTH_EXPECTATIONS[kind] }
+    : { access: 'none', allowed: [], denied: [] };
+}
+
 /** One function's expected access to one resource; `none` means no action at all. */
 interface AccessCase extends Expectation {
   readonly fn: FunctionName;
@@ -68,18 +98,16 @@ function accessCases(): AccessCase[] {
       return {
         fn,
         resource: `table ${table}`,
-        access: access ?? 'none',
-        ...(access ? TABLE_EXPECTATIONS[access] : { allowed: [], denied: [] }),
+        ...(access ? { access, ...TABLE_EXPECTATIONS[access] } : untouched(declaration, 'table')),
         logicalId: ({ stack }) => logicalIdOf(stack, stack.storage.tables[table]),
       };
     }),
     {
       fn,
       resource: 'payload bucket',
-      access: declaration.bucket ?? 'none',
       ...(declaration.bucket
-        ? BUCKET_EXPECTATIONS[declaration.bucket]
-        : { allowed: [], denied: [] }),
+        ? { access: declaration.bucket, ...BUCKET_EXPECTATIONS[declaration.bucket] }
+        : untouched(declaration, 'bucket')),
       logicalId: ({ stack }) => logicalIdOf(stack, stack.storage.payloadBucket),
     },
     ...queueEntries().map(([queue, queueDeclaration]) =>
@@ -98,6 +126,14 @@ function queueCase(
 ): AccessCase {
   const sends = declaration.sendsTo.includes(queue);
   const roles = [consumes ? 'consumes' : '', sends ? 'sendsTo' : ''].filter(Boolean);
+  if (roles.length === 0) {
+    return {
+      fn,
+      resource: `queue ${queue}`,
+      ...untouched(declaration, 'queue'),
+      logicalId: ({ stack }) => logicalIdOf(stack, stack.queues.queues[queue]),
+    };
+  }
   return {
     fn,
     resource: `queue ${queue}`,
@@ -111,6 +147,14 @@ function queueCase(
 function signingKeyCase(fn: FunctionName, declaration: FunctionDeclaration): AccessCase {
   const operations = Object.keys(SIGNING_ACTIONS) as (keyof typeof SIGNING_ACTIONS)[];
   const declared = operations.filter((operation) => declaration.signingKey.includes(operation));
+  if (declared.length === 0) {
+    return {
+      fn,
+      resource: 'signing key',
+      ...untouched(declaration, 'key'),
+      logicalId: ({ stack }) => logicalIdOf(stack, stack.signingKey),
+    };
+  }
   return {
     fn,
     resource: 'signing key',
@@ -148,6 +192,14 @@ describe.each(functionEntries())('least privilege of %s', (fn, declaration) => {
   const wiredLogicalIds = (): string[] => {
     const { stack } = synth;
     const consumed = queueEntries().filter(([, queue]) => queue.consumer === fn);
+    if (declaration.health) {
+      return [
+        ...tableEntries().map(([table]) => logicalIdOf(stack, stack.storage.tables[table])),
+        logicalIdOf(stack, stack.storage.payloadBucket),
+        ...queueEntries().map(([queue]) => logicalIdOf(stack, stack.queues.queues[queue])),
+        logicalIdOf(stack, stack.signingKey),
+      ];
+    }
     return [
       ...tableEntries()
         .filter(([table]) => declaration.tables[table] !== undefined)
@@ -193,7 +245,7 @@ describe.each(functionEntries())('least privilege of %s', (fn, declaration) => {
 
 describe('signed requests', () => {
   /** Routes answered without a signature: the axis's public keys. */
-  const PUBLIC_ROUTES = ['GET /.well-known/jwks.json'];
+  const PUBLIC_ROUTES = ['GET /.well-known/jwks.json', 'GET /v1/health'];
 
   it('lets every function behind an authenticated route spend nonces, and no other', () => {
     const { stack } = synth;

@@ -37,6 +37,16 @@ describe('stack outputs', () => {
     });
   });
 
+  it('publishes the operator alarm topic and the dashboard', () => {
+    const { stack, template } = synth;
+    template.hasOutput('AlarmTopicArn', {
+      Value: { Ref: logicalIdOf(stack, stack.monitoring.topic) },
+    });
+    template.hasOutput('DashboardName', {
+      Value: { Ref: logicalIdOf(stack, stack.monitoring.dashboard) },
+    });
+  });
+
   it.each(tableEntries())('publishes the name of the %s table', (name, declaration) => {
     const { stack, template } = synth;
     template.hasOutput(`${declaration.id}TableName`, {

@@ -8,6 +8,7 @@ import type {
   DeliveryClaim,
   ExchangeStore,
   InboxStore,
+  NationalDirectory,
   NonceStore,
   PayloadStore,
   PublicKeySource,
@@ -25,7 +26,10 @@ import type {
   Agency,
   AuditEntry,
   DeliveryRecord,
+  DirectoryEntry,
+  DocumentLinks,
   DocumentRecord,
+  InboxAcknowledgement,
   InboxItem,
   MessageRecord,
   RecipientProgress,
@@ -87,6 +91,17 @@ export class FakeExchange implements ExchangeStore {
       .filter((d) => d.fromOrganId === fromOrganId && d.edxmlDocumentId === edxmlDocumentId)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     return matches.map((d) => d.documentId);
+  }
+  async findDocumentsByCode(codeKey: string) {
+    return [...this.documents.values()]
+      .filter((d) => d.codeKey === codeKey)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .map((d) => d.documentId);
+  }
+  async linkDocument(documentId: string, links: DocumentLinks) {
+    const document = this.documents.get(documentId);
+    if (!document) throw new Error(`no document ${documentId} to link`);
+    this.documents.set(documentId, { ...document, ...links });
   }
   async markVerified(
     documentId: string,
@@ -173,12 +188,54 @@ export class FakeInbox implements InboxStore {
   }
   async list(agencyId: string, page: { limit: number; cursor?: string }) {
     const all = [...this.items.values()]
-      .filter((item) => item.agencyId === agencyId)
+      .filter((item) => item.agencyId === agencyId && item.acknowledgedAt === undefined)
       .sort((a, b) => a.messageId.localeCompare(b.messageId));
     const start = page.cursor ? all.findIndex((item) => item.messageId > page.cursor!) : 0;
     const items = start < 0 ? [] : all.slice(start, start + page.limit);
     const more = start >= 0 && start + page.limit < all.length;
     return { items, cursor: more ? items[items.length - 1].messageId : undefined };
+  }
+  async get(agencyId: string, messageId: string) {
+    return this.items.get(`${agencyId}|${messageId}`);
+  }
+  async acknowledge(agencyId: string, messageId: string, ack: InboxAcknowledgement) {
+    const key = `${agencyId}|${messageId}`;
+    const item = this.items.get(key);
+    if (!item || item.acknowledgedAt !== undefined) return item;
+    const { lastFailureReason: _previous, ...rest } = item;
+    const next: InboxItem =
+      ack.result === 'done'
+        ? { ...item, acknowledgedAt: ack.at, result: 'done' }
+        : {
+            ...rest,
+            failureCount: (item.failureCount ?? 0) + 1,
+            lastFailureAt: ack.at,
+            ...(ack.reason === undefined ? {} : { lastFailureReason: ack.reason }),
+          };
+    this.items.set(key, next);
+    return next;
+  }
+}
+
+export class FakeNationalDirectory implements NationalDirectory {
+  readonly entries = new Map<string, DirectoryEntry>();
+  async get(agencyId: string) {
+    return this.entries.get(agencyId);
+  }
+  async list(page: { prefix: string; limit: number; cursor?: string }) {
+    const all = [...this.entries.values()]
+      .filter((entry) => entry.agencyId.startsWith(page.prefix))
+      .filter((entry) => page.cursor === undefined || entry.agencyId > page.cursor)
+      .sort((a, b) => (a.agencyId < b.agencyId ? -1 : 1));
+    const items = all.slice(0, page.limit);
+    const more = all.length > page.limit;
+    return { items, cursor: more ? items[items.length - 1]?.agencyId : undefined };
+  }
+  async putAll(entries: readonly DirectoryEntry[]) {
+    for (const entry of entries) this.entries.set(entry.agencyId, entry);
+  }
+  async removeAll(agencyIds: readonly string[]) {
+    for (const agencyId of agencyIds) this.entries.delete(agencyId);
   }
 }
 
@@ -293,6 +350,7 @@ export function fakeDependencies() {
     directory: new FakeDirectory(),
     exchange: new FakeExchange(),
     inbox: new FakeInbox(),
+    nationalDirectory: new FakeNationalDirectory(),
     nonces: new FakeNonces(),
     trust: new FakeTrust(),
     signers: new FakeSigners(),

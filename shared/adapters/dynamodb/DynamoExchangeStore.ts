@@ -3,6 +3,7 @@ import { TABLES } from '../../config/wiring';
 import type { ClaimOutcome, CreateOutcome, DeliveryClaim, ExchangeStore } from '../../domain/ports';
 import type {
   DeliveryRecord,
+  DocumentLinks,
   DocumentRecord,
   MessageRecord,
   RecipientProgress,
@@ -27,7 +28,7 @@ const edxmlKey = (fromOrganId: string, edxmlDocumentId: string) =>
 
 type Item = Record<string, unknown>;
 
-const MAX_DOCUMENTS_PER_EDXML_ID = 50;
+const MAX_DOCUMENTS_PER_KEY = 50;
 
 function strip<T>(item: Item): T {
   const { pk: _pk, sk: _sk, edxmlKey: _edxmlKey, ...rest } = item;
@@ -60,20 +61,29 @@ export class DynamoExchangeStore implements ExchangeStore {
   }
 
   async findDocumentsByEdxmlId(fromOrganId: string, edxmlDocumentId: string): Promise<string[]> {
-    const index = TABLES.exchange.indexes[0];
-    const { Items } = await documentClient().send(
-      new QueryCommand({
+    return this.queryIndex('byEdxmlKey', edxmlKey(fromOrganId, edxmlDocumentId));
+  }
+
+  async findDocumentsByCode(codeKey: string): Promise<string[]> {
+    return this.queryIndex('byCodeKey', codeKey);
+  }
+
+  async linkDocument(documentId: string, links: DocumentLinks): Promise<void> {
+    const entries = Object.entries(links).filter(([, value]) => value !== undefined);
+    if (entries.length === 0) return;
+    await documentClient().send(
+      new UpdateCommand({
         TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#key = :key',
-        ExpressionAttributeNames: { '#key': index.partitionKey },
-        ExpressionAttributeValues: { ':key': edxmlKey(fromOrganId, edxmlDocumentId) },
-        ScanIndexForward: false,
-        // Enough for every resend and revision of one document in practice.
-        Limit: MAX_DOCUMENTS_PER_EDXML_ID,
+        Key: { pk: docKey(documentId), sk: META },
+        UpdateExpression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+        // Links go on an existing document only, never create a bare record.
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(
+          entries.map(([name, value]) => [`:${name}`, value]),
+        ),
       }),
     );
-    return (Items ?? []).map((item) => item.documentId as string);
   }
 
   async markVerified(
@@ -222,6 +232,25 @@ export class DynamoExchangeStore implements ExchangeStore {
       statuses: withPrefix<StatusRecord>('STS#'),
       progress: withPrefix<RecipientProgress>('PRG#'),
     };
+  }
+
+  /** Document ids under one key of a secondary index, newest first. */
+  private async queryIndex(indexName: string, key: string): Promise<string[]> {
+    const index = TABLES.exchange.indexes.find((candidate) => candidate.name === indexName);
+    if (!index) throw new Error(`the exchange table declares no index ${indexName}`);
+    const { Items } = await documentClient().send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#key = :key',
+        ExpressionAttributeNames: { '#key': index.partitionKey },
+        ExpressionAttributeValues: { ':key': key },
+        ScanIndexForward: false,
+        // Enough for every resend and revision of one document in practice.
+        Limit: MAX_DOCUMENTS_PER_KEY,
+      }),
+    );
+    return (Items ?? []).map((item) => item.documentId as string);
   }
 
   private async get<T>(pk: string, sk: string): Promise<T | undefined> {

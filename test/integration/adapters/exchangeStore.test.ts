@@ -158,6 +158,30 @@ describe('DynamoExchangeStore documents', () => {
     expect(await store.getDocument(forUnit.documentId)).toEqual(forUnit);
   });
 
+  it('finds documents by code key, newest first; links change no state', async () => {
+    const codeKey = `${GOVERNMENT_OFFICE}|${nonce()}/VPCP|2015-09-30`;
+    const older = documentRecord({ createdAt: '2026-12-04T08:00:00.000Z' });
+    const newer = documentRecord({ createdAt: '2026-12-04T09:00:00.000Z' });
+    for (const document of [older, newer]) {
+      await store.createDocument(document);
+      await store.linkDocument(document.documentId, { codeKey });
+    }
+    await store.linkDocument(older.documentId, { revokedBy: newer.documentId });
+
+    const found = await waitFor('the code index to hold both documents', async () => {
+      const ids = await store.findDocumentsByCode(codeKey);
+      return ids.length >= 2 ? ids : undefined;
+    });
+    expect(found).toEqual([newer.documentId, older.documentId]);
+    expect(await store.getDocument(older.documentId)).toEqual({
+      ...older,
+      codeKey,
+      revokedBy: newer.documentId,
+    });
+    expect(await store.findDocumentsByCode(`${codeKey}x`)).toEqual([]);
+    await expect(store.linkDocument('doc_absent', { codeKey })).rejects.toThrow();
+  });
+
   it('moves a document out of "received" once: a later verdict does not overwrite it', async () => {
     const document = documentRecord();
     await store.createDocument(document);

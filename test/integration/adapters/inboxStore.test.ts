@@ -134,3 +134,94 @@ describe('DynamoInboxStore', () => {
     expect(await store.list(`${NGHE_AN}.empty`, { limit: 10 })).toEqual({ items: [] });
   });
 });
+
+describe('DynamoInboxStore acknowledgements', () => {
+  const AT = '2026-12-04T10:00:00.000Z';
+
+  it('drops a done item from the listing, keeps its record, answers a repeat alike', async () => {
+    const agency = `${NGHE_AN}.done`;
+    const [done, kept] = [item(agency), item(agency)];
+    for (const entry of [done, kept]) await store.add(entry);
+
+    const first = await store.acknowledge(agency, done.messageId, { result: 'done', at: AT });
+    const again = await store.acknowledge(agency, done.messageId, {
+      result: 'done',
+      at: '2026-12-04T11:00:00.000Z',
+    });
+
+    expect(first).toEqual({ ...done, acknowledgedAt: AT, result: 'done' });
+    expect(again).toEqual(first);
+    expect((await store.list(agency, { limit: 10 })).items).toEqual([kept]);
+    // The message is not queued again if routing repeats itself.
+    expect(await store.add(done)).toBe('exists');
+    expect((await store.list(agency, { limit: 10 })).items).toEqual([kept]);
+  });
+
+  it('keeps a failed item listed, counting failures and keeping the last reason', async () => {
+    const agency = `${NGHE_AN}.failed`;
+    const failing = item(agency);
+    await store.add(failing);
+
+    await store.acknowledge(agency, failing.messageId, {
+      result: 'failed',
+      at: AT,
+      reason: 'không mở được tệp',
+    });
+    const second = await store.acknowledge(agency, failing.messageId, {
+      result: 'failed',
+      at: '2026-12-04T10:05:00.000Z',
+      reason: 'vẫn lỗi',
+    });
+    const third = await store.acknowledge(agency, failing.messageId, {
+      result: 'failed',
+      at: '2026-12-04T10:10:00.000Z',
+    });
+
+    expect(second).toMatchObject({ failureCount: 2, lastFailureReason: 'vẫn lỗi' });
+    expect(third).toEqual({
+      ...failing,
+      failureCount: 3,
+      lastFailureAt: '2026-12-04T10:10:00.000Z',
+    });
+    expect((await store.list(agency, { limit: 10 })).items).toEqual([third]);
+
+    const done = await store.acknowledge(agency, failing.messageId, { result: 'done', at: AT });
+    const late = await store.acknowledge(agency, failing.messageId, { result: 'failed', at: AT });
+    expect(late).toEqual(done);
+    expect(late).toMatchObject({ result: 'done', failureCount: 3 });
+  });
+
+  it("answers undefined for an item absent from the agency's inbox, creating nothing", async () => {
+    const owner = `${CAO_BANG}.owner`;
+    const stranger = `${CAO_BANG}.stranger`;
+    const owned = item(owner);
+    await store.add(owned);
+
+    expect(await store.acknowledge(stranger, owned.messageId, { result: 'done', at: AT })).toBe(
+      undefined,
+    );
+    expect(
+      await store.acknowledge(stranger, owned.messageId, { result: 'failed', at: AT }),
+    ).toBeUndefined();
+    expect(await store.list(stranger, { limit: 10 })).toEqual({ items: [] });
+    expect((await store.list(owner, { limit: 10 })).items).toEqual([owned]);
+  });
+
+  it('fills pages past many done items, and still lists every pending one', async () => {
+    const agency = `${HAI_PHONG}.mostly-done`;
+    const all = Array.from({ length: 12 }, () => item(agency));
+    for (const entry of all) await store.add(entry);
+    const sorted = [...all].sort((a, b) => a.messageId.localeCompare(b.messageId));
+    const pendingIds = [sorted[4], sorted[11]].map((entry) => entry?.messageId);
+    for (const entry of sorted) {
+      if (!pendingIds.includes(entry.messageId)) {
+        await store.acknowledge(agency, entry.messageId, { result: 'done', at: AT });
+      }
+    }
+
+    const first = await store.list(agency, { limit: 2 });
+    expect(first.items.map((entry) => entry.messageId)).toEqual(pendingIds);
+    const listed = (await allPages(agency, 1)).flat().map((entry) => entry.messageId);
+    expect(listed).toEqual(pendingIds);
+  });
+});

@@ -220,11 +220,11 @@ const BAD_STATUSES: readonly BadStatus[] = [
     code: 'INVALID_STATUS_CODE',
   },
   {
-    name: 'a take-back answer (15) the callback does not take',
+    name: 'a take-back answer (15) before any take-back request',
     body: () => sample('status_change-acceptance_15.edxml'),
     caller: NGHE_AN,
-    status: 422,
-    code: 'UNSUPPORTED_STATUS_CODE',
+    status: 409,
+    code: 'NO_TAKE_BACK_REQUESTED',
   },
   {
     name: 'no credentials',

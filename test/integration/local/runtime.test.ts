@@ -47,9 +47,12 @@ const handlers = {
   },
   statusCallback: httpFixture('statusCallback'),
   inbox: httpFixture('inbox'),
+  acknowledge: httpFixture('acknowledge'),
+  agencies: httpFixture('agencies'),
   download: httpFixture('download'),
   timeline: httpFixture('timeline'),
   keys: httpFixture('keys'),
+  health: httpFixture('health'),
 };
 
 beforeAll(async () => {

@@ -343,7 +343,7 @@ describe('POST /v1/statuses', () => {
 
   it.each([
     ['a non-recipient', OUTSIDER, '03', 403, 'NOT_A_RECIPIENT'],
-    ['a take-back code', NGHE_AN, '13', 422, 'UNSUPPORTED_STATUS_CODE'],
+    ['a take-back answer with no request', NGHE_AN, '15', 409, 'NO_TAKE_BACK_REQUESTED'],
     ['an unknown code', NGHE_AN, '99', 400, 'INVALID_STATUS_CODE'],
   ])('answers %s with %i %s', async (_name, from, code, status, errorCode) => {
     const { response, json } = await postStatus(statusBody(from, code), from);

@@ -42,6 +42,12 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 
+// The health check asks AWS; here every component answers.
+vi.mock('../../../functions/health/probes', () => ({
+  probesFromEnvironment: () =>
+    ['table:exchange', 'queue:route'].map((component) => ({ component, check: async () => {} })),
+}));
+
 const SENDER = GOVERNMENT_OFFICE;
 const RECIPIENT = NGHE_AN;
 const OTHER_RECIPIENT = CAO_BANG;
@@ -49,11 +55,14 @@ const UNRELATED = OUTSIDER;
 /** A unit the sender may send for; no agency is registered under it. */
 const UNIT = `${GOVERNMENT_OFFICE}.01`;
 
+/** In the national directory, not connected to the axis. */
+const DIRECTORY_ONLY = '000.00.00.G06';
+
 /** What every 401 answers with, naming the scheme to use (RFC 9110 §11.6.1). */
 const CHALLENGE = 'LT1-ES256 realm="lienthong"';
 
 /** Answered to anyone, signed or not; nothing else is. */
-const PUBLIC_ROUTES = ['GET /.well-known/jwks.json'];
+const PUBLIC_ROUTES = ['GET /.well-known/jwks.json', 'GET /v1/health'];
 
 const ROUTES = (Object.keys(FUNCTIONS) as FunctionName[]).flatMap((fn) =>
   FUNCTIONS[fn].routes.map((routeKey) => ({ fn, routeKey: routeKey as string })),
@@ -90,6 +99,8 @@ type Json = {
   readonly recipients?: ReadonlyArray<{ agencyId: string }>;
   readonly error?: { code: string };
   readonly keys?: unknown[];
+  readonly status?: string;
+  readonly components?: ReadonlyArray<{ name: string; status: string }>;
 };
 
 interface Row {
@@ -158,6 +169,14 @@ function visibleOnlyToTheSender(what: string, request: (world: World) => Request
     status,
     ...(status === 404 ? { code: 'NOT_FOUND' } : {}),
   }));
+}
+
+/** An acknowledgement of one inbox item. */
+function acknowledgement(messageId: string, result: 'done' | 'failed'): Request {
+  return {
+    pathParameters: { messageId },
+    body: Buffer.from(JSON.stringify({ result })),
+  };
 }
 
 const MATRIX: Record<string, readonly Row[]> = {
@@ -292,6 +311,99 @@ const MATRIX: Record<string, readonly Row[]> = {
       check: (json) => expect(json.items).toEqual([]),
     },
   ],
+  'POST /v1/inbox/{messageId}/ack': [
+    {
+      caller: 'recipient',
+      as: RECIPIENT,
+      what: 'done for the document in its inbox',
+      request: ({ documentId }) => acknowledgement(documentId, 'done'),
+      status: 200,
+      check: (json, { documentId }) =>
+        expect(json).toMatchObject({ agencyId: RECIPIENT, messageId: documentId, result: 'done' }),
+    },
+    {
+      caller: 'sender',
+      as: SENDER,
+      what: 'failed for the status in its inbox',
+      request: ({ statusId }) => acknowledgement(statusId, 'failed'),
+      status: 200,
+      check: (json) => expect(json).toMatchObject({ agencyId: SENDER, failureCount: 1 }),
+    },
+    {
+      caller: 'sender',
+      as: SENDER,
+      what: 'done for the document it sent (in the recipients’ inboxes, not its own)',
+      request: ({ documentId }) => acknowledgement(documentId, 'done'),
+      status: 404,
+      code: 'NOT_FOUND',
+    },
+    {
+      caller: 'other recipient',
+      as: OTHER_RECIPIENT,
+      what: "done for the status in the sender's inbox",
+      request: ({ statusId }) => acknowledgement(statusId, 'done'),
+      status: 404,
+      code: 'NOT_FOUND',
+    },
+    {
+      caller: 'unrelated',
+      as: UNRELATED,
+      what: 'done for the document',
+      request: ({ documentId }) => acknowledgement(documentId, 'done'),
+      status: 404,
+      code: 'NOT_FOUND',
+    },
+  ],
+  'GET /v1/agencies': (
+    [
+      ['sender', SENDER],
+      ['recipient', RECIPIENT],
+      ['unrelated', UNRELATED],
+    ] as const
+  ).map(
+    ([caller, as]): Row => ({
+      caller,
+      as,
+      what: 'the national directory under 000.00.00',
+      request: () => ({ query: { prefix: '000.00.00.' } }),
+      status: 200,
+      check: (json) => {
+        expect(json.items).toEqual(
+          expect.arrayContaining([
+            { id: RECIPIENT, name: 'UBND tỉnh Nghệ An', parentId: null, connected: true },
+            { id: DIRECTORY_ONLY, name: 'Bộ Ngoại giao', parentId: null, connected: false },
+          ]),
+        );
+        expect(JSON.stringify(json)).not.toMatch(/publicKeySpki|channel|url/);
+      },
+    }),
+  ),
+  'GET /v1/agencies/{agencyId}': [
+    {
+      caller: 'sender',
+      as: SENDER,
+      what: 'a connected agency',
+      request: () => ({ pathParameters: { agencyId: RECIPIENT } }),
+      status: 200,
+      check: (json) => expect(json).toEqual(expect.objectContaining({ connected: true })),
+    },
+    {
+      caller: 'recipient',
+      as: RECIPIENT,
+      what: 'an agency in the directory only',
+      request: () => ({ pathParameters: { agencyId: DIRECTORY_ONLY } }),
+      status: 200,
+      check: (json) => expect(json).toEqual(expect.objectContaining({ connected: false })),
+    },
+    {
+      caller: 'unrelated',
+      as: UNRELATED,
+      what: 'an agency nobody has heard of',
+      request: () => ({ pathParameters: { agencyId: '000.00.00.X00' } }),
+      status: 404,
+      code: 'NOT_FOUND',
+    },
+  ],
   'GET /v1/messages/{messageId}': [
     ...visibleOnlyToTheSender('a document not verified yet', ({ pendingId }) => ({
       pathParameters: { messageId: pendingId },
@@ -413,6 +525,28 @@ const MATRIX: Record<string, readonly Row[]> = {
         expect(json.keys).toEqual([expect.objectContaining({ kid: deps.signer.keyId })]),
     }),
   ),
+  'GET /v1/health': (
+    [
+      ['sender', SENDER],
+      ['recipient', RECIPIENT],
+      ['unrelated', UNRELATED],
+    ] as const
+  ).map(
+    ([caller, as]): Row => ({
+      caller,
+      as,
+      what: "the axis's health",
+      request: () => ({}),
+      status: 200,
+      check: (json) => {
+        expect(json.status).toBe('ok');
+        expect(json.components).toEqual([
+          { name: 'table:exchange', status: 'ok' },
+          { name: 'queue:route', status: 'ok' },
+        ]);
+      },
+    }),
+  ),
 };
 
 /** A route's concrete path: each `{name}` replaced by its parameter. */
@@ -526,6 +660,12 @@ beforeEach(async () => {
     HAI_PHONG,
     UNRELATED,
   ]);
+  await deps.nationalDirectory.putAll(
+    [
+      [RECIPIENT, 'UBND tỉnh Nghệ An'],
+      [DIRECTORY_ONLY, 'Bộ Ngoại giao'],
+    ].map(([agencyId = '', name = '']) => ({ agencyId, name, importedAt: '2026-12-04T08:00:00Z' })),
+  );
   const sender = registeredAs(agencies, SENDER).agency;
   const { documentId } = await submitDocument(
     deps,
@@ -603,14 +743,17 @@ const PROTECTED = ROUTES.filter(({ routeKey }) => !PUBLIC_ROUTES.includes(routeK
 );
 
 describe('requests without credentials', () => {
-  it('are answered only on the public JWKS route, with 200', async () => {
+  it('are answered only on the public JWKS and health routes, with 200', async () => {
     const answered: Array<{ routeKey: string; status?: number }> = [];
     for (const { routeKey } of ROUTES) {
       const { response } = await send(routeKey, apiEvent(routeKey, ordinaryRequest(routeKey), {}));
       if (response.statusCode !== 401) answered.push({ routeKey, status: response.statusCode });
     }
-    expect(answered).toEqual([{ routeKey: 'GET /.well-known/jwks.json', status: 200 }]);
-    expect(PUBLIC_ROUTES).toEqual(['GET /.well-known/jwks.json']);
+    expect(answered).toEqual([
+      { routeKey: 'GET /.well-known/jwks.json', status: 200 },
+      { routeKey: 'GET /v1/health', status: 200 },
+    ]);
+    expect(PUBLIC_ROUTES).toEqual(['GET /.well-known/jwks.json', 'GET /v1/health']);
   });
 
   it.each(PROTECTED)(

@@ -248,12 +248,19 @@ describe('reportStatus refusals store nothing', () => {
       code: 'INVALID_STATUS_CODE',
       status: 400,
     },
-    ...['13', '15', '16'].map((code) => ({
-      name: `a take-back or update status (${code})`,
+    {
+      name: 'a take-back request (13) from a recipient',
+      caller: NGHE_AN,
+      body: () => statusBody(NGHE_AN, '13'),
+      code: 'SENDER_MISMATCH',
+      status: 403,
+    },
+    ...['15', '16'].map((code) => ({
+      name: `an answer (${code}) to a take-back request never sent`,
       caller: NGHE_AN,
       body: () => statusBody(NGHE_AN, code),
-      code: 'UNSUPPORTED_STATUS_CODE',
-      status: 422,
+      code: 'NO_TAKE_BACK_REQUESTED',
+      status: 409,
     })),
     {
       name: 'a status for a DocumentId the sender never sent',
