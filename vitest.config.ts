@@ -1,6 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
 /**
+ * Tests log only errors unless asked otherwise (POWERTOOLS_LOG_LEVEL=INFO
+ * npm test): the handlers' INFO lines would bury the test report.
+ */
+const env = {
+  POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+/**
  * Four suites, each runnable alone (`npm run test:unit` and so on):
  * unit tests touch no network; integration tests run the handlers and
  * adapters against AWS emulators (embedded ones unless AWS endpoint settings
@@ -13,12 +22,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          env,
           include: ['test/unit/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
+          env,
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/emulatorSetup.ts'],
           testTimeout: 30_000,
@@ -28,6 +39,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          env,
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/emulatorSetup.ts'],
           testTimeout: 60_000,
@@ -37,6 +49,7 @@ export default defineConfig({
       {
         test: {
           name: 'infra',
+          env,
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 60_000,
         },

@@ -33,7 +33,6 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: 413,
   UNKNOWN_RECIPIENT: 422,
   UNKNOWN_DOCUMENT: 422,
-  UNSUPPORTED_STATUS_CODE: 422,
   // 409: the document is not in a state where this status makes sense
   NO_TAKE_BACK_REQUESTED: 409,
 } as const;

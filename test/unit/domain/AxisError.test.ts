@@ -14,7 +14,6 @@ describe('AxisError', () => {
     ['PAYLOAD_TOO_LARGE', 413],
     ['UNKNOWN_RECIPIENT', 422],
     ['UNKNOWN_DOCUMENT', 422],
-    ['UNSUPPORTED_STATUS_CODE', 422],
   ] as const)('%s answers HTTP %i', (code, status) => {
     const error = new AxisError(code, 'because');
     expect(error).toBeInstanceOf(Error);
