@@ -131,7 +131,8 @@ export class DemoAgency {
       const answer = await this.client.reportStatus(Buffer.from(xml, 'utf8'));
       this.log.add(
         this.profile.agencyId,
-        `reported status ${statusCode} for ${document.documentId} (current ${answer.currentStatus})`,
+        `reported status ${statusCode} for ${document.documentId} ` +
+          `(current ${answer.currentStatus})`,
       );
     }
   }

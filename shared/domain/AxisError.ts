@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: 413,
   UNKNOWN_RECIPIENT: 422,
   UNKNOWN_DOCUMENT: 422,
+  // 429: a bound on what the axis keeps for one caller's purpose
+  TOO_MANY_PENDING_STATUSES: 429,
   // 409: the document is not in a state where this status makes sense
   NO_TAKE_BACK_REQUESTED: 409,
 } as const;

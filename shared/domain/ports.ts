@@ -8,6 +8,7 @@ import type {
   InboxAcknowledgement,
   InboxItem,
   MessageRecord,
+  PendingStatus,
   RecipientProgress,
   SignerRecord,
   StatusRecord,
@@ -92,6 +93,29 @@ export interface ExchangeStore {
   getProgress(documentId: string, agencyId: string): Promise<RecipientProgress | undefined>;
   /** Writes progress only if its version is still `expectedVersion` (0: absent). */
   putProgress(progress: RecipientProgress, expectedVersion: number): Promise<boolean>;
+
+  /**
+   * Keeps a status whose document is not verified yet, once per message. Says
+   * 'full' instead when `limit` statuses already wait on the same
+   * (ResponseFor OrganId, DocumentId).
+   */
+  addPendingStatus(pending: PendingStatus, limit: number): Promise<CreateOutcome | 'full'>;
+  /**
+   * Statuses kept under this (OrganId, DocumentId) or this code key, waiting
+   * or dropped, each once.
+   */
+  findPendingStatuses(
+    organId: string,
+    edxmlDocumentId: string,
+    codeKey?: string,
+  ): Promise<PendingStatus[]>;
+  /** Removes a waiting status once applied; a repeat changes nothing. */
+  removePendingStatus(pending: PendingStatus): Promise<void>;
+  /** Keeps a waiting status as dropped, with why; a repeat changes nothing. */
+  dropPendingStatus(
+    pending: PendingStatus,
+    dropped: NonNullable<PendingStatus['dropped']>,
+  ): Promise<void>;
 
   /** Everything recorded under a document: deliveries, statuses, progress. */
   getTimeline(documentId: string): Promise<{

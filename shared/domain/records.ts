@@ -160,6 +160,37 @@ export interface StatusRecord {
   readonly receivedAt: string;
 }
 
+/**
+ * A status that named a document the axis has not verified yet. It is kept,
+ * bytes and all, and applied when that document is verified; one whose
+ * reporter turns out not to be a recipient is kept as `dropped` with the
+ * reason, so operators can see why it never reached the sender.
+ */
+export interface PendingStatus {
+  readonly messageId: string;
+  /** `From/OrganId`: who reports. */
+  readonly agencyId: string;
+  readonly statusCode: string;
+  readonly description?: string;
+  readonly reportedAt?: string;
+  readonly receivedAt: string;
+  readonly payloadKey: string;
+  readonly sha256: string;
+  readonly size: number;
+  /** `ResponseFor/OrganId` and `ResponseFor/DocumentId`, as sent. */
+  readonly responseForOrganId: string;
+  readonly responseForDocumentId: string;
+  /** The (OrganId, Code, PromulgationDate) fallback key, when the status has one. */
+  readonly codeKey?: string;
+  readonly state: 'pending' | 'dropped';
+  readonly dropped?: {
+    readonly code: string;
+    readonly message: string;
+    readonly documentId: string;
+    readonly at: string;
+  };
+}
+
 /** A recipient's current processing status, moved only forward. */
 export interface RecipientProgress {
   readonly documentId: string;

@@ -3,7 +3,6 @@ import { sha256Hex, statusMessageIdFor } from '../domain/ids';
 import type { Clock, ExchangeStore, PayloadStore, RouteRequest, WorkQueue } from '../domain/ports';
 import { type Agency, type DocumentRecord, speaksFor } from '../domain/records';
 import {
-  advancesStatus,
   isProcessingStatus,
   isTakeBackAnswer,
   statusInfo,
@@ -12,6 +11,7 @@ import {
 import { parseStatus } from '../edxml/parseEdxml';
 import type { EdxmlStatus } from '../edxml/types';
 import { findStatusDocument } from './findStatusDocument';
+import { advanceProgress } from './statusProgress';
 
 export interface ReportStatusDeps {
   readonly exchange: ExchangeStore;
@@ -28,9 +28,6 @@ export interface ReportStatusResult {
   readonly currentStatus: string;
   readonly duplicate: boolean;
 }
-
-/** Conditional writes lost to a concurrent report before giving up. */
-const MAX_PROGRESS_ATTEMPTS = 5;
 
 /**
  * Takes a status about a document, records it and sends it on.
@@ -89,7 +86,7 @@ export async function reportStatus(
   });
   const duplicate = outcome === 'exists';
   const currentStatus = isProcessingStatus(status.statusCode)
-    ? await advanceProgress(deps, document.documentId, status, duplicate)
+    ? await advanceProgress(deps, document.documentId, reporter, status.statusCode, duplicate)
     : ((await deps.exchange.getProgress(document.documentId, reporter))?.statusCode ??
       status.statusCode);
 
@@ -142,35 +139,4 @@ async function checkStatus(
     }
   }
   return document;
-}
-
-async function advanceProgress(
-  deps: ReportStatusDeps,
-  documentId: string,
-  status: EdxmlStatus,
-  duplicate: boolean,
-): Promise<string> {
-  const reporter = status.from.organId;
-  for (let attempt = 0; attempt < MAX_PROGRESS_ATTEMPTS; attempt++) {
-    const current = await deps.exchange.getProgress(documentId, reporter);
-    // A retried report already applied must not move a repeatable 05 again;
-    // one whose first attempt stopped before this point still applies.
-    if (duplicate && current?.statusCode === status.statusCode) return current.statusCode;
-    if (!advancesStatus(current?.statusCode, status.statusCode)) {
-      return current?.statusCode ?? status.statusCode;
-    }
-    const version = current?.version ?? 0;
-    const written = await deps.exchange.putProgress(
-      {
-        documentId,
-        agencyId: reporter,
-        statusCode: status.statusCode,
-        updatedAt: deps.clock.now().toISOString(),
-        version: version + 1,
-      },
-      version,
-    );
-    if (written) return status.statusCode;
-  }
-  throw new Error(`status of ${documentId} for ${reporter} kept changing under us`);
 }

@@ -13,6 +13,7 @@ import type {
 } from '../domain/ports';
 import type { DocumentRecord } from '../domain/records';
 import { decide, type SignatureAssessment } from '../domain/signaturePolicy';
+import { applyPendingStatuses } from './applyPendingStatuses';
 import { assessSignature } from './assessSignature';
 import { RECEIPT_TYPE, REJECTION_TYPE, signStatement } from './axisSignature';
 import { linkRevisions } from './linkRevisions';
@@ -44,6 +45,9 @@ export class DocumentNotFoundError extends Error {
  * envelope signature and the signer under the sender's policy, then either
  * signs the axis's receipt and queues one delivery per recipient, or sends
  * the sender a signed rejection that says why.
+ *
+ * Statuses kept because they arrived before the document are applied
+ * with it (see applyPendingStatuses).
  *
  * Messages are queued before the document's state changes, so a crash in
  * between repeats the step instead of losing it; delivery ignores what was
@@ -97,7 +101,13 @@ export async function verifyDocument(
       recipientId,
     })),
   );
+  // Statuses that arrived first: before the state changes, so a crash repeats
+  // the step; and again after, for any kept while the state was changing.
+  // Read again for the code key that linking has just set.
+  const linked = (await deps.exchange.getDocument(document.documentId)) ?? document;
+  await applyPendingStatuses(deps, linked);
   await deps.exchange.markVerified(document.documentId, { signature, receipt, verifiedAt });
+  await applyPendingStatuses(deps, linked);
   return 'verified';
 }
 

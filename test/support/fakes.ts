@@ -32,6 +32,7 @@ import type {
   InboxAcknowledgement,
   InboxItem,
   MessageRecord,
+  PendingStatus,
   RecipientProgress,
   SignerRecord,
   StatusRecord,
@@ -71,6 +72,39 @@ export class FakeExchange implements ExchangeStore {
   readonly deliveries = new Map<string, DeliveryRecord>();
   readonly statuses = new Map<string, StatusRecord>();
   readonly progress = new Map<string, RecipientProgress>();
+  /** Statuses waiting for their document, by message id. */
+  readonly pending = new Map<string, PendingStatus>();
+
+  async addPendingStatus(pending: PendingStatus, limit: number) {
+    if (this.pending.has(pending.messageId)) return 'exists' as const;
+    const waiting = [...this.pending.values()].filter(
+      (kept) =>
+        kept.state === 'pending' &&
+        kept.responseForOrganId === pending.responseForOrganId &&
+        kept.responseForDocumentId === pending.responseForDocumentId,
+    );
+    if (waiting.length >= limit) return 'full' as const;
+    this.pending.set(pending.messageId, pending);
+    return 'created' as const;
+  }
+  async findPendingStatuses(organId: string, edxmlDocumentId: string, codeKey?: string) {
+    return [...this.pending.values()].filter(
+      (kept) =>
+        (kept.responseForOrganId === organId && kept.responseForDocumentId === edxmlDocumentId) ||
+        (codeKey !== undefined && kept.codeKey === codeKey),
+    );
+  }
+  async removePendingStatus(pending: PendingStatus) {
+    if (this.pending.get(pending.messageId)?.state === 'pending') {
+      this.pending.delete(pending.messageId);
+    }
+  }
+  async dropPendingStatus(pending: PendingStatus, dropped: NonNullable<PendingStatus['dropped']>) {
+    const kept = this.pending.get(pending.messageId);
+    if (kept?.state === 'pending') {
+      this.pending.set(pending.messageId, { ...kept, state: 'dropped', dropped });
+    }
+  }
 
   async putMessage(message: MessageRecord) {
     this.messages.set(message.messageId, message);

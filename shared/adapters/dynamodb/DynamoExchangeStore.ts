@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../config/wiring';
 import type { ClaimOutcome, CreateOutcome, DeliveryClaim, ExchangeStore } from '../../domain/ports';
 import type {
@@ -6,6 +12,7 @@ import type {
   DocumentLinks,
   DocumentRecord,
   MessageRecord,
+  PendingStatus,
   RecipientProgress,
   StatusRecord,
 } from '../../domain/records';
@@ -19,12 +26,24 @@ import { documentClient, isConditionFailure, putIfAbsent } from './documentClien
  * each recipient's progress (`PRG#<agency>`), so its whole timeline is one
  * query. Messages (`MSG#<id>`) stand alone because downloads look them up by
  * id. Keys built from ids that the axis derives make every create idempotent.
+ * A status whose document is not verified yet waits under
+ * `PENDING#<OrganId>|<DocumentId>` (`STS#<message>`), with a copy under
+ * `PENDINGCODE#<codeKey>` for the code fallback, until verification applies
+ * or drops it.
  */
 const META = 'META';
 const docKey = (documentId: string) => `DOC#${documentId}`;
 const msgKey = (messageId: string) => `MSG#${messageId}`;
 const edxmlKey = (fromOrganId: string, edxmlDocumentId: string) =>
   `${fromOrganId}|${edxmlDocumentId}`;
+const pendingKey = (organId: string, edxmlDocumentId: string) =>
+  `PENDING#${edxmlKey(organId, edxmlDocumentId)}`;
+const pendingCodeKey = (codeKey: string) => `PENDINGCODE#${codeKey}`;
+/** Where one waiting status is kept: its own partition, then the code copy. */
+const pendingKeys = (pending: PendingStatus) => [
+  pendingKey(pending.responseForOrganId, pending.responseForDocumentId),
+  ...(pending.codeKey ? [pendingCodeKey(pending.codeKey)] : []),
+];
 
 type Item = Record<string, unknown>;
 
@@ -208,6 +227,109 @@ export class DynamoExchangeStore implements ExchangeStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  async addPendingStatus(pending: PendingStatus, limit: number): Promise<CreateOutcome | 'full'> {
+    const sk = `STS#${pending.messageId}`;
+    const [own, ...copies] = pendingKeys(pending);
+    if (!own) throw new Error('a pending status always has its own partition');
+    // A retry must not count itself against the bound.
+    const previous = await this.get<PendingStatus>(own, sk);
+    if (!previous && (await this.countWaiting(own)) >= limit) return 'full';
+    const outcome = previous ? 'exists' : await this.putOnce({ pk: own, sk, ...pending });
+    // The copy goes in on a retry too, in case the first attempt stopped before it.
+    for (const pk of copies) await this.putOnce({ pk, sk, ...(previous ?? pending) });
+    return outcome;
+  }
+
+  async findPendingStatuses(
+    organId: string,
+    edxmlDocumentId: string,
+    codeKey?: string,
+  ): Promise<PendingStatus[]> {
+    const partitions = [
+      pendingKey(organId, edxmlDocumentId),
+      ...(codeKey ? [pendingCodeKey(codeKey)] : []),
+    ];
+    const found = new Map<string, PendingStatus>();
+    for (const pk of partitions) {
+      for (const item of await this.queryPartition(pk)) {
+        const pending = strip<PendingStatus>(item);
+        if (!found.has(pending.messageId)) found.set(pending.messageId, pending);
+      }
+    }
+    return [...found.values()];
+  }
+
+  async removePendingStatus(pending: PendingStatus): Promise<void> {
+    for (const pk of pendingKeys(pending)) {
+      await documentClient()
+        .send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { pk, sk: `STS#${pending.messageId}` },
+            // A dropped status stays for operators to read.
+            ConditionExpression: 'attribute_not_exists(pk) OR #state = :pending',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':pending': 'pending' },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
+        });
+    }
+  }
+
+  async dropPendingStatus(
+    pending: PendingStatus,
+    dropped: NonNullable<PendingStatus['dropped']>,
+  ): Promise<void> {
+    for (const pk of pendingKeys(pending)) {
+      await documentClient()
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk, sk: `STS#${pending.messageId}` },
+            UpdateExpression: 'SET #state = :dropped, dropped = :why',
+            ConditionExpression: '#state = :pending',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':dropped': 'dropped',
+              ':why': dropped,
+              ':pending': 'pending',
+            },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
+        });
+    }
+  }
+
+  /** How many statuses still wait in one pending partition. */
+  private async countWaiting(pk: string): Promise<number> {
+    const items = await this.queryPartition(pk);
+    return items.filter((item) => item.state === 'pending').length;
+  }
+
+  /** Every item of one partition, page by page; bounded by what the partition holds. */
+  private async queryPartition(pk: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient().send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   async getTimeline(documentId: string) {

@@ -173,25 +173,6 @@ const BAD_STATUSES: readonly BadStatus[] = [
     code: 'SENDER_MISMATCH',
   },
   {
-    name: 'ResponseFor naming a document nobody sent',
-    body: () => replacedOnce(arrived(), SAMPLE_EDXML_ID, `${SAMPLE_EDXML_ID}-không-có`),
-    caller: NGHE_AN,
-    status: 422,
-    code: 'UNKNOWN_DOCUMENT',
-  },
-  {
-    name: 'ResponseFor naming the right DocumentId under another sender',
-    body: () =>
-      replacedOnce(
-        arrived(),
-        `<edXML:OrganId>${GOVERNMENT_OFFICE}</edXML:OrganId>`,
-        `<edXML:OrganId>${CAO_BANG}</edXML:OrganId>`,
-      ),
-    caller: NGHE_AN,
-    status: 422,
-    code: 'UNKNOWN_DOCUMENT',
-  },
-  {
     name: 'a status from an agency that is not a recipient',
     body: () => statusFrom(OUTSIDER, '01'),
     caller: OUTSIDER,
@@ -404,5 +385,137 @@ describe('a DocumentId the sender reused', () => {
     expect(fromCaoBang.json).toMatchObject({ documentId, currentStatus: '04' });
     await state.remove(axis.queues.route.url, await collect(state, axis.queues.route));
     await state.remove(axis.queues.verify.url, await collect(state, axis.queues.verify));
+  });
+});
+
+/**
+ * Issue #4 supersedes issue #2 here: a well-formed status from a registered
+ * agency about a document the axis has not verified is kept, not refused.
+ */
+const NOT_YET_KNOWN = [
+  {
+    name: 'ResponseFor naming a document nobody sent',
+    body: () => replacedOnce(arrived(), SAMPLE_EDXML_ID, `${SAMPLE_EDXML_ID}-không-có`),
+  },
+  {
+    name: 'ResponseFor naming the right DocumentId under another sender',
+    body: () =>
+      replacedOnce(
+        arrived(),
+        `<edXML:OrganId>${GOVERNMENT_OFFICE}</edXML:OrganId>`,
+        `<edXML:OrganId>${CAO_BANG}</edXML:OrganId>`,
+      ),
+  },
+];
+
+describe('POST /v1/statuses about a document not yet known', () => {
+  it.each(NOT_YET_KNOWN)('$name: 202 pending, kept, routed nowhere', async ({ body }) => {
+    const before = await storedState();
+    const bytes = body();
+    const messageId = statusMessageIdFor(NGHE_AN, sha256Hex(bytes));
+
+    const { status, json } = await post(bytes, as(NGHE_AN));
+
+    expect(status).toBe(202);
+    expect(json).toEqual({ messageId, pending: true });
+    const after = await storedState();
+    expect(after.routeQueue).toEqual(before.routeQueue);
+    expect(after.verifyQueue).toEqual(before.verifyQueue);
+    expect(after.inbox).toEqual(before.inbox);
+    expect(after.payloads.filter((key) => !before.payloads.includes(key))).toEqual([
+      `statuses/${messageId}.edxml`,
+    ]);
+    const added = after.exchange.filter((key) => !before.exchange.includes(key));
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((key) => key.startsWith('PENDING') && key.endsWith(messageId))).toBe(true);
+    const stored = await state.objectBytes(axis.bucket, `statuses/${messageId}.edxml`);
+    expect(stored.equals(bytes)).toBe(true);
+  });
+});
+
+describe('statuses that arrive before their document', () => {
+  const edxmlId = `${GOVERNMENT_OFFICE},2026/12/04,status-first`;
+  const document = replacedOnce(
+    sampleText(THREE_PROVINCES_FILE),
+    `<edXML:DocumentId>${SAMPLE_EDXML_ID}</edXML:DocumentId>`,
+    `<edXML:DocumentId>${edxmlId}</edXML:DocumentId>`,
+  );
+  const laterId = documentIdFor(GOVERNMENT_OFFICE, sha256Hex(document));
+  const statusAbout = (agencyId: string, statusCode: string) =>
+    Buffer.from(
+      buildStatusMessage({
+        from: { organId: agencyId },
+        responseFor: { organId: GOVERNMENT_OFFICE, documentId: edxmlId },
+        statusCode,
+        description: `${statusCode} trước khi văn bản đến`,
+        timestamp: formatEdxmlTimestamp(new Date()),
+      }),
+    );
+
+  it('are kept, then applied once when the document is verified', async () => {
+    await state.remove(axis.queues.route.url, await collect(state, axis.queues.route));
+    const early = statusAbout(NGHE_AN, '05');
+    const late = statusAbout(NGHE_AN, '01');
+    const outsider = statusAbout(OUTSIDER, '03');
+    const ids = [early, late].map((bytes) => statusMessageIdFor(NGHE_AN, sha256Hex(bytes)));
+    const outsiderId = statusMessageIdFor(OUTSIDER, sha256Hex(outsider));
+    for (const [bytes, caller] of [
+      [early, NGHE_AN],
+      [late, NGHE_AN],
+      [outsider, OUTSIDER],
+    ] as const) {
+      const answer = await post(bytes, as(caller));
+      expect(answer.status).toBe(202);
+      expect(answer.json).toMatchObject({ pending: true });
+    }
+    expect(await state.queueCounts(axis.queues.route.url)).toEqual(EMPTY_QUEUE);
+
+    const submitted = await invokeApi(submit, {
+      routeKey: 'POST /v1/documents',
+      path: '/v1/documents',
+      caller: as(GOVERNMENT_OFFICE),
+      body: document,
+    });
+    expect(submitted.status).toBe(202);
+    await drain(state, axis.queues.verify, verify);
+
+    const routed = bodies<RouteRequest>(await collect(state, axis.queues.route));
+    const statusRoutes = routed.filter((request) => request.messageId !== laterId);
+    expect(statusRoutes.sort((a, b) => a.messageId.localeCompare(b.messageId))).toEqual(
+      ids
+        .map((messageId) => ({ documentId: laterId, messageId, recipientId: GOVERNMENT_OFFICE }))
+        .sort((a, b) => a.messageId.localeCompare(b.messageId)),
+    );
+    const items = await state.items(axis.tables.exchange);
+    const history = items.filter(
+      (item) => item.pk === `DOC#${laterId}` && String(item.sk).startsWith('STS#'),
+    );
+    expect(history.map((item) => item.messageId).sort()).toEqual([...ids].sort());
+    const progress = items.find(
+      (item) => item.pk === `DOC#${laterId}` && item.sk === `PRG#${NGHE_AN}`,
+    );
+    // 05 then 01: the later 01 does not move the recipient back.
+    expect(progress?.statusCode).toBe('05');
+    const kept = items.filter((item) => String(item.pk).startsWith('PENDING'));
+    expect(kept.filter((item) => ids.includes(item.messageId as string))).toEqual([]);
+    const dropped = kept.filter((item) => item.messageId === outsiderId);
+    expect(dropped.length).toBeGreaterThan(0);
+    for (const item of dropped) {
+      expect(item).toMatchObject({
+        state: 'dropped',
+        dropped: { code: 'NOT_A_RECIPIENT', documentId: laterId },
+      });
+    }
+
+    // Verifying again applies nothing twice.
+    await invokeApi(submit, {
+      routeKey: 'POST /v1/documents',
+      path: '/v1/documents',
+      caller: as(GOVERNMENT_OFFICE),
+      body: document,
+    });
+    await drain(state, axis.queues.verify, verify);
+    const again = bodies<RouteRequest>(await collect(state, axis.queues.route));
+    expect(again.filter((request) => ids.includes(request.messageId))).toEqual([]);
   });
 });

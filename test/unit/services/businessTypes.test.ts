@@ -160,8 +160,9 @@ describe('the parser with the correct spelling and repeated references', () => {
       .replace(
         '</edXML:BussinessDocumentInfo>',
         '</edXML:BussinessDocumentInfo>' +
-          `<edXML:ReplacementInfoList><edXML:ReplacementInfo><edXML:DocumentId>${UPDATED_EDXML_ID}` +
-          '</edXML:DocumentId></edXML:ReplacementInfo></edXML:ReplacementInfoList>',
+          '<edXML:ReplacementInfoList><edXML:ReplacementInfo>' +
+          `<edXML:DocumentId>${UPDATED_EDXML_ID}</edXML:DocumentId>` +
+          '</edXML:ReplacementInfo></edXML:ReplacementInfoList>',
       );
     const parsed = parseDocument(Buffer.from(text));
     expect(parsed.businessDocType).toBe(2);
