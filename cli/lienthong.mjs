@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The `lienthong` command: loads tsx's ESM hooks so the TypeScript CLI runs
+// as is, then hands over to cli/main.ts. It exits when the command is done,
+// as tools/*.ts do, so no idle AWS client connection holds the process open.
+import { register } from 'tsx/esm/api';
+
+register();
+const { runCli, processIo } = await import('./main.ts');
+process.exit(await runCli(process.argv.slice(2), processIo));
