@@ -6,11 +6,11 @@
  * BENCH_DOCUMENTS (default 300) and BENCH_CONCURRENCY (default 8) tune it.
  */
 import { readFileSync } from 'node:fs';
+import { dependencies, resetDependencies } from '#shared/runtime/dependencies';
 import { startEmulators } from '../local/emulators';
 import { applyToProcessEnv } from '../local/processEnv';
 import { provisionAxis } from '../local/provision';
 import { startLocalAxis } from '../local/runtime';
-import { dependencies, resetDependencies } from '../shared/runtime/dependencies';
 import { ms } from './stats';
 import { measureThroughput } from './throughput';
 import { measureFloor, measureInProcess, measureWithAdapters } from './verifyCost';

@@ -1,11 +1,11 @@
 import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
-import { documentIdFor, sha256Hex } from '../shared/domain/ids';
-import type { Agency } from '../shared/domain/records';
-import type { Dependencies } from '../shared/runtime/dependencies';
-import { registerSigner } from '../shared/services/manageSigners';
-import { submitDocument } from '../shared/services/submitDocument';
-import { verifyDocument } from '../shared/services/verifyDocument';
-import { signEnvelope } from '../shared/signature/signEnvelope';
+import { documentIdFor, sha256Hex } from '#shared/domain/ids';
+import type { Agency } from '#shared/domain/records';
+import type { Dependencies } from '#shared/runtime/dependencies';
+import { registerSigner } from '#shared/services/manageSigners';
+import { submitDocument } from '#shared/services/submitDocument';
+import { verifyDocument } from '#shared/services/verifyDocument';
+import { signEnvelope } from '#shared/signature/signEnvelope';
 import { fakeDependencies } from '../test/support/fakes';
 import { createTestPki } from '../test/support/testPki';
 import { mean, variantOf } from './stats';

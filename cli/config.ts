@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AxisClient } from '../shared/client/AxisClient';
+import { AxisClient } from '#shared/client/AxisClient';
 import { type Io, text, UsageError } from './io';
 
 /** Flags that override LIENTHONG_URL, _AGENCY, _KEY_ID and _KEY_FILE. */

@@ -1,5 +1,5 @@
-import { SqsDeadLetters } from '../shared/adapters/sqs/SqsDeadLetters';
-import { QUEUES, type QueueName } from '../shared/config/wiring';
+import { SqsDeadLetters } from '#shared/adapters/sqs/SqsDeadLetters';
+import { QUEUES, type QueueName } from '#shared/config/wiring';
 import { EXIT, emit, type Io, parseCommand, text, UsageError } from './io';
 
 /**

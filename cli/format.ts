@@ -1,4 +1,4 @@
-import type { DocumentTimeline } from '../shared/services/documentTimeline';
+import type { DocumentTimeline } from '#shared/services/documentTimeline';
 
 /** A document's timeline for people: one line for the document, one per recipient. */
 export function timelineLines(view: DocumentTimeline): string[] {

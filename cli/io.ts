@@ -1,6 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { AxisRequestError } from '../shared/client/AxisClient';
-import { AxisError } from '../shared/domain/AxisError';
+import { AxisRequestError } from '#shared/client/AxisClient';
+import { AxisError } from '#shared/domain/AxisError';
 
 /**
  * Where a command writes and what it reads from its surroundings. Commands

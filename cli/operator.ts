@@ -1,11 +1,11 @@
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AxisError } from '../shared/domain/AxisError';
-import type { SignaturePolicy } from '../shared/domain/records';
-import { dependencies } from '../shared/runtime/dependencies';
-import { documentTimeline } from '../shared/services/documentTimeline';
-import { registerSigner, revokeSigner } from '../shared/services/manageSigners';
-import { registerAgency } from '../shared/services/registerAgency';
+import { AxisError } from '#shared/domain/AxisError';
+import type { SignaturePolicy } from '#shared/domain/records';
+import { dependencies } from '#shared/runtime/dependencies';
+import { documentTimeline } from '#shared/services/documentTimeline';
+import { registerSigner, revokeSigner } from '#shared/services/manageSigners';
+import { registerAgency } from '#shared/services/registerAgency';
 import { timelineLines } from './format';
 import { EXIT, emit, type Io, parseCommand, text, UsageError } from './io';
 

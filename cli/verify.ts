@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fetchAxisKeys } from '../shared/client/fetchAxisKeys';
-import { verifyDelivery } from '../shared/client/verifyDelivery';
+import { fetchAxisKeys } from '#shared/client/fetchAxisKeys';
+import { verifyDelivery } from '#shared/client/verifyDelivery';
 import { CommandFailure, EXIT, emit, type Io, parseCommand, text, UsageError } from './io';
 
 /**

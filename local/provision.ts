@@ -10,7 +10,7 @@ import {
   TABLES,
   type TableName,
   VISIBILITY_TIMEOUT_FACTOR,
-} from '../shared/config/wiring';
+} from '#shared/config/wiring';
 import { clientSettings, type EnvMap, s3ClientSettings } from './awsClients';
 import {
   createBucket,

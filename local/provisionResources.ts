@@ -29,7 +29,7 @@ import {
   GetQueueUrlCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { TableDeclaration } from '../shared/config/wiring';
+import type { TableDeclaration } from '#shared/config/wiring';
 
 /**
  * One creator per resource kind. Each registers how to delete what it made

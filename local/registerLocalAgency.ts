@@ -1,8 +1,8 @@
-import { AxisClient } from '../shared/client/AxisClient';
-import { generateAgencyKey } from '../shared/client/signRequest';
-import type { SignaturePolicy } from '../shared/domain/records';
-import { dependencies } from '../shared/runtime/dependencies';
-import { registerAgency } from '../shared/services/registerAgency';
+import { AxisClient } from '#shared/client/AxisClient';
+import { generateAgencyKey } from '#shared/client/signRequest';
+import type { SignaturePolicy } from '#shared/domain/records';
+import { dependencies } from '#shared/runtime/dependencies';
+import { registerAgency } from '#shared/services/registerAgency';
 
 /**
  * For the demo, the bench and tests on a local axis: makes the agency's

@@ -1,4 +1,4 @@
-import { QUEUES, type QueueName, TABLES, type TableName } from '../shared/config/wiring';
+import { QUEUES, type QueueName, TABLES, type TableName } from '#shared/config/wiring';
 
 /** Names of every resource an axis gets for one prefix. */
 export interface ResourceNames {

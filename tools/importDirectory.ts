@@ -11,9 +11,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isAxisError } from '../shared/domain/AxisError';
-import { dependencies } from '../shared/runtime/dependencies';
-import { parseDirectoryFile, syncDirectory } from '../shared/services/importDirectory';
+import { isAxisError } from '#shared/domain/AxisError';
+import { dependencies } from '#shared/runtime/dependencies';
+import { parseDirectoryFile, syncDirectory } from '#shared/services/importDirectory';
 
 const USAGE = 'usage: npm run directory:import -- FILE.json [--prune]';
 

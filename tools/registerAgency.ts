@@ -12,9 +12,9 @@
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { SignaturePolicy } from '../shared/domain/records';
-import { dependencies } from '../shared/runtime/dependencies';
-import { registerAgency } from '../shared/services/registerAgency';
+import type { SignaturePolicy } from '#shared/domain/records';
+import { dependencies } from '#shared/runtime/dependencies';
+import { registerAgency } from '#shared/services/registerAgency';
 
 const USAGE =
   'usage: npm run agency:register -- --id ORGAN_ID --name NAME --public-key FILE.pem ' +

@@ -11,8 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { dependencies } from '../shared/runtime/dependencies';
-import { registerSigner, revokeSigner } from '../shared/services/manageSigners';
+import { dependencies } from '#shared/runtime/dependencies';
+import { registerSigner, revokeSigner } from '#shared/services/manageSigners';
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({

@@ -13,8 +13,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TrustMaterial } from '../shared/domain/ports';
-import { dependencies } from '../shared/runtime/dependencies';
+import type { TrustMaterial } from '#shared/domain/ports';
+import { dependencies } from '#shared/runtime/dependencies';
 
 const KINDS: ReadonlyArray<keyof TrustMaterial> = ['anchors', 'intermediates', 'crls'];
 

@@ -19,8 +19,8 @@ import type {
   FunctionName,
   QueueName,
   TableName,
-} from '../../shared/config/wiring';
-import { ENV, QUEUES, SETTING_DEFAULTS, TABLES } from '../../shared/config/wiring';
+} from '#shared/config/wiring';
+import { ENV, QUEUES, SETTING_DEFAULTS, TABLES } from '#shared/config/wiring';
 import {
   constructIdOf,
   functionEntries,

@@ -19,14 +19,14 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionName, QueueDeclaration, QueueName } from '../../shared/config/wiring';
-import { FUNCTIONS, QUEUES, VISIBILITY_TIMEOUT_FACTOR } from '../../shared/config/wiring';
+import type { FunctionName, QueueDeclaration, QueueName } from '#shared/config/wiring';
+import { FUNCTIONS, QUEUES, VISIBILITY_TIMEOUT_FACTOR } from '#shared/config/wiring';
 import {
   METRIC,
   METRICS_NAMESPACE,
   METRICS_SERVICE,
   type MetricName,
-} from '../../shared/observability/metricNames';
+} from '#shared/observability/metricNames';
 import { constructIdOf, functionEntries, queueEntries } from './declarations';
 
 /** Share of API answers that may be server errors before someone is woken. */

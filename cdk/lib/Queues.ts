@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { QueueDeclaration, QueueName } from '../../shared/config/wiring';
-import { FUNCTIONS, VISIBILITY_TIMEOUT_FACTOR } from '../../shared/config/wiring';
+import type { QueueDeclaration, QueueName } from '#shared/config/wiring';
+import { FUNCTIONS, VISIBILITY_TIMEOUT_FACTOR } from '#shared/config/wiring';
 import { queueEntries } from './declarations';
 
 /**

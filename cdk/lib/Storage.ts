@@ -8,7 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { TableDeclaration, TableName } from '../../shared/config/wiring';
+import type { TableDeclaration, TableName } from '#shared/config/wiring';
 import { tableEntries } from './declarations';
 
 /**

@@ -6,8 +6,8 @@ import type {
   QueueName,
   TableDeclaration,
   TableName,
-} from '../../shared/config/wiring';
-import { FUNCTIONS, QUEUES, TABLES } from '../../shared/config/wiring';
+} from '#shared/config/wiring';
+import { FUNCTIONS, QUEUES, TABLES } from '#shared/config/wiring';
 
 /*
  * Typed views of the wiring declaration. `Object.entries` widens keys to

@@ -1,6 +1,6 @@
-import { apiHandler } from '../../shared/http/apiHandler';
-import { jsonResponse } from '../../shared/http/responses';
-import { getAgency, listAgencies } from '../../shared/services/agencyLookup';
+import { apiHandler } from '#shared/http/apiHandler';
+import { jsonResponse } from '#shared/http/responses';
+import { getAgency, listAgencies } from '#shared/services/agencyLookup';
 
 /**
  * GET /v1/agencies and GET /v1/agencies/{agencyId}: the national directory,

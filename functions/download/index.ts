@@ -1,6 +1,6 @@
-import { apiHandler } from '../../shared/http/apiHandler';
-import { bytesResponse } from '../../shared/http/responses';
-import { downloadMessage } from '../../shared/services/readSide';
+import { apiHandler } from '#shared/http/apiHandler';
+import { bytesResponse } from '#shared/http/responses';
+import { downloadMessage } from '#shared/services/readSide';
 
 /** GET /v1/messages/{messageId}: the exact bytes of a document or status. */
 export const handler = apiHandler(async ({ caller, deps, pathParameters }) => {

@@ -1,7 +1,7 @@
-import { publicApiHandler } from '../../shared/http/apiHandler';
-import { jsonResponse } from '../../shared/http/responses';
-import { CachedHealth, checkHealth, type HealthProbe } from '../../shared/observability/health';
-import { logger } from '../../shared/observability/logger';
+import { publicApiHandler } from '#shared/http/apiHandler';
+import { jsonResponse } from '#shared/http/responses';
+import { CachedHealth, checkHealth, type HealthProbe } from '#shared/observability/health';
+import { logger } from '#shared/observability/logger';
 import { probesFromEnvironment } from './probes';
 
 /** How long a warm function answers from its last check. */

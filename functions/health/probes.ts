@@ -1,11 +1,11 @@
-import { DynamoTableProbe } from '../../shared/adapters/dynamodb/DynamoTableProbe';
-import { KmsKeyProbe } from '../../shared/adapters/kms/KmsKeyProbe';
-import { S3BucketProbe } from '../../shared/adapters/s3/S3BucketProbe';
-import { SqsQueueProbe } from '../../shared/adapters/sqs/SqsQueueProbe';
-import { readConfig } from '../../shared/config/config';
-import type { EnvName, QueueName, TableName } from '../../shared/config/wiring';
-import { ENV, QUEUES, TABLES } from '../../shared/config/wiring';
-import type { HealthProbe } from '../../shared/observability/health';
+import { DynamoTableProbe } from '#shared/adapters/dynamodb/DynamoTableProbe';
+import { KmsKeyProbe } from '#shared/adapters/kms/KmsKeyProbe';
+import { S3BucketProbe } from '#shared/adapters/s3/S3BucketProbe';
+import { SqsQueueProbe } from '#shared/adapters/sqs/SqsQueueProbe';
+import { readConfig } from '#shared/config/config';
+import type { EnvName, QueueName, TableName } from '#shared/config/wiring';
+import { ENV, QUEUES, TABLES } from '#shared/config/wiring';
+import type { HealthProbe } from '#shared/observability/health';
 
 type Env = Record<string, string | undefined>;
 

@@ -1,6 +1,6 @@
-import { apiHandler } from '../../shared/http/apiHandler';
-import { jsonResponse } from '../../shared/http/responses';
-import { readInbox } from '../../shared/services/readSide';
+import { apiHandler } from '#shared/http/apiHandler';
+import { jsonResponse } from '#shared/http/responses';
+import { readInbox } from '#shared/services/readSide';
 
 /** GET /v1/inbox: documents and statuses the calling agency has not acknowledged as done. */
 export const handler = apiHandler(async ({ caller, deps, query }) => {

@@ -1,6 +1,6 @@
-import { publicApiHandler } from '../../shared/http/apiHandler';
-import { jsonResponse } from '../../shared/http/responses';
-import { publishKeys } from '../../shared/services/publishKeys';
+import { publicApiHandler } from '#shared/http/apiHandler';
+import { jsonResponse } from '#shared/http/responses';
+import { publishKeys } from '#shared/services/publishKeys';
 
 /** GET /.well-known/jwks.json: the axis's public signing keys, for anyone. */
 export const handler = publicApiHandler(async (deps) => {

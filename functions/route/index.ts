@@ -1,8 +1,8 @@
-import type { RouteRequest } from '../../shared/domain/ports';
-import { logger } from '../../shared/observability/logger';
-import { countMetric, countMetricBy, METRIC } from '../../shared/observability/metrics';
-import { hasStringFields, sqsHandler } from '../../shared/queue/sqsHandler';
-import { DeliveryInProgressError, routeMessage } from '../../shared/services/routeMessage';
+import type { RouteRequest } from '#shared/domain/ports';
+import { logger } from '#shared/observability/logger';
+import { countMetric, countMetricBy, METRIC } from '#shared/observability/metrics';
+import { hasStringFields, sqsHandler } from '#shared/queue/sqsHandler';
+import { DeliveryInProgressError, routeMessage } from '#shared/services/routeMessage';
 
 const parse = (value: unknown): RouteRequest | undefined =>
   hasStringFields(value, ['documentId', 'messageId', 'recipientId'])

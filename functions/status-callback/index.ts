@@ -1,8 +1,8 @@
-import { apiHandler } from '../../shared/http/apiHandler';
-import { jsonResponse } from '../../shared/http/responses';
-import { logger } from '../../shared/observability/logger';
-import { countMetric, METRIC } from '../../shared/observability/metrics';
-import { acceptStatus } from '../../shared/services/acceptStatus';
+import { apiHandler } from '#shared/http/apiHandler';
+import { jsonResponse } from '#shared/http/responses';
+import { logger } from '#shared/observability/logger';
+import { countMetric, METRIC } from '#shared/observability/metrics';
+import { acceptStatus } from '#shared/services/acceptStatus';
 
 /** POST /v1/statuses: a recipient reports how far it has handled a document. */
 export const handler = apiHandler(async ({ caller, deps, body }) => {

@@ -1,9 +1,9 @@
-import { AxisError } from '../../shared/domain/AxisError';
-import { apiHandler } from '../../shared/http/apiHandler';
-import { jsonResponse } from '../../shared/http/responses';
-import { logger } from '../../shared/observability/logger';
-import { countMetric, countMetricBy, METRIC } from '../../shared/observability/metrics';
-import { submitDocument } from '../../shared/services/submitDocument';
+import { AxisError } from '#shared/domain/AxisError';
+import { apiHandler } from '#shared/http/apiHandler';
+import { jsonResponse } from '#shared/http/responses';
+import { logger } from '#shared/observability/logger';
+import { countMetric, countMetricBy, METRIC } from '#shared/observability/metrics';
+import { submitDocument } from '#shared/services/submitDocument';
 
 /** POST /v1/documents: an agency sends an edXML document. */
 export const handler = apiHandler(async ({ caller, deps, body }) => {

@@ -1,8 +1,8 @@
-import type { VerifyRequest } from '../../shared/domain/ports';
-import { logger } from '../../shared/observability/logger';
-import { countMetric, METRIC } from '../../shared/observability/metrics';
-import { hasStringFields, sqsHandler } from '../../shared/queue/sqsHandler';
-import { verifyDocument } from '../../shared/services/verifyDocument';
+import type { VerifyRequest } from '#shared/domain/ports';
+import { logger } from '#shared/observability/logger';
+import { countMetric, METRIC } from '#shared/observability/metrics';
+import { hasStringFields, sqsHandler } from '#shared/queue/sqsHandler';
+import { verifyDocument } from '#shared/services/verifyDocument';
 
 const parse = (value: unknown): VerifyRequest | undefined =>
   hasStringFields(value, ['documentId']) ? { documentId: value.documentId } : undefined;

@@ -1,10 +1,10 @@
 import type { KeyObject } from 'node:crypto';
-import type { AxisClient } from '../../shared/client/AxisClient';
-import { verifyAxisJws } from '../../shared/client/verifyAxisJws';
-import { buildStatusMessage, formatEdxmlTimestamp } from '../../shared/edxml/buildStatusMessage';
-import { parseEdxml } from '../../shared/edxml/parseEdxml';
-import type { EdxmlDocument, EdxmlStatus } from '../../shared/edxml/types';
-import { REJECTION_TYPE } from '../../shared/services/axisSignature';
+import type { AxisClient } from '#shared/client/AxisClient';
+import { verifyAxisJws } from '#shared/client/verifyAxisJws';
+import { buildStatusMessage, formatEdxmlTimestamp } from '#shared/edxml/buildStatusMessage';
+import { parseEdxml } from '#shared/edxml/parseEdxml';
+import type { EdxmlDocument, EdxmlStatus } from '#shared/edxml/types';
+import { REJECTION_TYPE } from '#shared/services/axisSignature';
 import type { DemoLog } from './DemoLog';
 
 export interface DemoAgencyProfile {

@@ -7,8 +7,8 @@
  * processing statuses, and prints what happened. Exits 0 only if every
  * document reached every recipient and every status reached its sender.
  */
-import { AxisRequestError } from '../../shared/client/AxisClient';
-import { fetchAxisKeys } from '../../shared/client/fetchAxisKeys';
+import { AxisRequestError } from '#shared/client/AxisClient';
+import { fetchAxisKeys } from '#shared/client/fetchAxisKeys';
 import { registerLocalAgency } from '../registerLocalAgency';
 import { startLocalAxis } from '../runtime';
 import { DemoAgency } from './DemoAgency';

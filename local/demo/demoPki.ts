@@ -1,6 +1,6 @@
-import { dependencies } from '../../shared/runtime/dependencies';
-import { registerSigner } from '../../shared/services/manageSigners';
-import { signEnvelope } from '../../shared/signature/signEnvelope';
+import { dependencies } from '#shared/runtime/dependencies';
+import { registerSigner } from '#shared/services/manageSigners';
+import { signEnvelope } from '#shared/signature/signEnvelope';
 import { createTestPki, type TestCertificate } from '../../test/support/testPki';
 import type { DemoLog } from './DemoLog';
 

@@ -1,4 +1,4 @@
-import type { DocumentTimeline } from '../../shared/services/documentTimeline';
+import type { DocumentTimeline } from '#shared/services/documentTimeline';
 
 /** A document's timeline as the sender sees it, in lines a person reads. */
 export function formatTimeline(timeline: DocumentTimeline): string[] {

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyDelivery } from '../../shared/client/verifyDelivery';
+import { verifyDelivery } from '#shared/client/verifyDelivery';
 import type { DemoAgency } from './DemoAgency';
 import type { DemoLog } from './DemoLog';
 

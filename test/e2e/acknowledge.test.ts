@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoNationalDirectory } from '../../shared/adapters/dynamodb/DynamoNationalDirectory';
-import { AxisClient, AxisRequestError } from '../../shared/client/AxisClient';
-import { syncDirectory } from '../../shared/services/importDirectory';
+import { DynamoNationalDirectory } from '#shared/adapters/dynamodb/DynamoNationalDirectory';
+import { AxisClient, AxisRequestError } from '#shared/client/AxisClient';
+import { syncDirectory } from '#shared/services/importDirectory';
 import { credentialsOf, registerAll } from '../integration/helpers/registration';
 import {
   CAO_BANG,

@@ -1,8 +1,8 @@
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AxisClient } from '#shared/client/AxisClient';
+import { ENV } from '#shared/config/wiring';
 import { registerLocalAgency } from '../../local/registerLocalAgency';
-import type { AxisClient } from '../../shared/client/AxisClient';
-import { ENV } from '../../shared/config/wiring';
 import { AwsState } from '../integration/helpers/awsState';
 import {
   GOVERNMENT_OFFICE,

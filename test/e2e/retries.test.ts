@@ -1,12 +1,12 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KmsSigner } from '../../shared/adapters/kms/KmsSigner';
-import { AxisClient } from '../../shared/client/AxisClient';
-import { verifyDelivery } from '../../shared/client/verifyDelivery';
-import { documentIdFor, sha256Hex } from '../../shared/domain/ids';
-import type { RouteRequest } from '../../shared/domain/ports';
-import { buildStatusMessage, formatEdxmlTimestamp } from '../../shared/edxml/buildStatusMessage';
+import { KmsSigner } from '#shared/adapters/kms/KmsSigner';
+import { AxisClient } from '#shared/client/AxisClient';
+import { verifyDelivery } from '#shared/client/verifyDelivery';
+import { documentIdFor, sha256Hex } from '#shared/domain/ids';
+import type { RouteRequest } from '#shared/domain/ports';
+import { buildStatusMessage, formatEdxmlTimestamp } from '#shared/edxml/buildStatusMessage';
 import { AwsState, isEmpty } from '../integration/helpers/awsState';
 import { registerAll } from '../integration/helpers/registration';
 import {

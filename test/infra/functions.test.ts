@@ -1,13 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionDeclaration } from '#shared/config/wiring';
+import { ENV, QUEUES, SETTING_DEFAULTS, TABLES } from '#shared/config/wiring';
 import {
   functionEntries,
   queueEntries,
   tableAccessOf,
   tableEntries,
 } from '../../cdk/lib/declarations';
-import type { FunctionDeclaration } from '../../shared/config/wiring';
-import { ENV, QUEUES, SETTING_DEFAULTS, TABLES } from '../../shared/config/wiring';
 import type { Synthesized } from './synthesize';
 import { arnOf, logicalIdOf, synthesize } from './synthesize';
 

@@ -1,11 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Access, FunctionDeclaration, FunctionName, QueueName } from '#shared/config/wiring';
 import { functionEntries, queueEntries, tableEntries } from '../../cdk/lib/declarations';
-import type {
-  Access,
-  FunctionDeclaration,
-  FunctionName,
-  QueueName,
-} from '../../shared/config/wiring';
 import type { Statement, Synthesized } from './synthesize';
 import {
   actionsAllowedOn,

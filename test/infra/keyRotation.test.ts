@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV, FUNCTIONS, type FunctionName } from '../../shared/config/wiring';
+import { ENV, FUNCTIONS, type FunctionName } from '#shared/config/wiring';
 import { logicalIdOf, roleStatementsOf, type Synthesized, synthesize } from './synthesize';
 
 const RETIRED = [

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { METRIC, METRICS_NAMESPACE } from '#shared/observability/metricNames';
 import { functionEntries, queueEntries } from '../../cdk/lib/declarations';
-import { METRIC, METRICS_NAMESPACE } from '../../shared/observability/metricNames';
 import type { Synthesized } from './synthesize';
 import { logicalIdOf, refersTo, synthesize } from './synthesize';
 

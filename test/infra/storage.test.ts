@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { TableDeclaration } from '#shared/config/wiring';
 import { tableEntries } from '../../cdk/lib/declarations';
-import type { TableDeclaration } from '../../shared/config/wiring';
 import type { Synthesized } from './synthesize';
 import { arnOf, logicalIdOf, synthesize } from './synthesize';
 

@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
-import {
-  type AgencyCredential,
-  generateAgencyKey,
-  signRequest,
-} from '../../shared/client/signRequest';
-import type { AgencyDirectory, Clock } from '../../shared/domain/ports';
-import type { Agency, SignaturePolicy } from '../../shared/domain/records';
-import { type RegisterAgencyOptions, registerAgency } from '../../shared/services/registerAgency';
+import { type AgencyCredential, generateAgencyKey, signRequest } from '#shared/client/signRequest';
+import type { AgencyDirectory, Clock } from '#shared/domain/ports';
+import type { Agency, SignaturePolicy } from '#shared/domain/records';
+import { type RegisterAgencyOptions, registerAgency } from '#shared/services/registerAgency';
 import type { FakeExchange, FakeInbox, FakePayloads, FakeQueue } from './fakes';
 
 /** Agencies named in the sample messages under samples/edxml. */

@@ -21,7 +21,7 @@ import type {
   WebhookClient,
   WebhookResponse,
   WorkQueue,
-} from '../../shared/domain/ports';
+} from '#shared/domain/ports';
 import type {
   Agency,
   AuditEntry,
@@ -36,8 +36,8 @@ import type {
   RecipientProgress,
   SignerRecord,
   StatusRecord,
-} from '../../shared/domain/records';
-import type { Dependencies } from '../../shared/runtime/dependencies';
+} from '#shared/domain/records';
+import type { Dependencies } from '#shared/runtime/dependencies';
 
 /**
  * In-memory stand-ins for the ports, for unit tests of the domain only.

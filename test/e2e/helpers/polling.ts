@@ -1,5 +1,5 @@
-import type { AxisClient } from '../../../shared/client/AxisClient';
-import type { InboxItem } from '../../../shared/domain/records';
+import type { AxisClient } from '#shared/client/AxisClient';
+import type { InboxItem } from '#shared/domain/records';
 import { waitFor } from '../../support/waitFor';
 
 /** Every wait in these tests: checked every 100 ms, given up after `timeoutMs`. */

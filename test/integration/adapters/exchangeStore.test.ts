@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProvisionedAxis } from '../../../local/provision';
-import { DynamoExchangeStore } from '../../../shared/adapters/dynamodb/DynamoExchangeStore';
-import { documentIdFor, statusMessageIdFor } from '../../../shared/domain/ids';
+import { DynamoExchangeStore } from '#shared/adapters/dynamodb/DynamoExchangeStore';
+import { documentIdFor, statusMessageIdFor } from '#shared/domain/ids';
 import type {
   DeliveryRecord,
   DocumentRecord,
   RecipientProgress,
   StatusRecord,
-} from '../../../shared/domain/records';
+} from '#shared/domain/records';
+import type { ProvisionedAxis } from '../../../local/provision';
 import { CAO_BANG, GOVERNMENT_OFFICE, HOA_TIEN, NGHE_AN } from '../../support/agencies';
 import { provisionTestAxis } from '../../support/testAxis';
 import { waitFor } from '../../support/waitFor';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoInboxStore } from '#shared/adapters/dynamodb/DynamoInboxStore';
+import { AxisError } from '#shared/domain/AxisError';
+import { documentIdFor, statusMessageIdFor } from '#shared/domain/ids';
+import type { InboxItem } from '#shared/domain/records';
 import type { ProvisionedAxis } from '../../../local/provision';
-import { DynamoInboxStore } from '../../../shared/adapters/dynamodb/DynamoInboxStore';
-import { AxisError } from '../../../shared/domain/AxisError';
-import { documentIdFor, statusMessageIdFor } from '../../../shared/domain/ids';
-import type { InboxItem } from '../../../shared/domain/records';
 import { CAO_BANG, GOVERNMENT_OFFICE, HAI_PHONG, NGHE_AN } from '../../support/agencies';
 import { provisionTestAxis } from '../../support/testAxis';
 

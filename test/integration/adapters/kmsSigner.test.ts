@@ -1,12 +1,12 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { CreateKeyCommand, KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KmsPublicKeys } from '#shared/adapters/kms/KmsPublicKeys';
+import { KmsSigner } from '#shared/adapters/kms/KmsSigner';
+import { decodeCompactJws } from '#shared/domain/jws';
+import { RECEIPT_TYPE, signStatement } from '#shared/services/axisSignature';
 import { clientSettings } from '../../../local/awsClients';
 import type { ProvisionedAxis } from '../../../local/provision';
-import { KmsPublicKeys } from '../../../shared/adapters/kms/KmsPublicKeys';
-import { KmsSigner } from '../../../shared/adapters/kms/KmsSigner';
-import { decodeCompactJws } from '../../../shared/domain/jws';
-import { RECEIPT_TYPE, signStatement } from '../../../shared/services/axisSignature';
 import { provisionTestAxis } from '../../support/testAxis';
 
 let axis: ProvisionedAxis;

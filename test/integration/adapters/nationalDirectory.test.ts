@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoNationalDirectory } from '#shared/adapters/dynamodb/DynamoNationalDirectory';
+import type { DirectoryEntry } from '#shared/domain/records';
+import { syncDirectory } from '#shared/services/importDirectory';
 import type { ProvisionedAxis } from '../../../local/provision';
-import { DynamoNationalDirectory } from '../../../shared/adapters/dynamodb/DynamoNationalDirectory';
-import type { DirectoryEntry } from '../../../shared/domain/records';
-import { syncDirectory } from '../../../shared/services/importDirectory';
 import { FixedClock } from '../../support/fakes';
 import { provisionTestAxis } from '../../support/testAxis';
 

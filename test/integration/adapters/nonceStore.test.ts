@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoNonceStore } from '#shared/adapters/dynamodb/DynamoNonceStore';
 import type { ProvisionedAxis } from '../../../local/provision';
-import { DynamoNonceStore } from '../../../shared/adapters/dynamodb/DynamoNonceStore';
 import { GOVERNMENT_OFFICE, NGHE_AN } from '../../support/agencies';
 import { provisionTestAxis } from '../../support/testAxis';
 import { AwsState } from '../helpers/awsState';

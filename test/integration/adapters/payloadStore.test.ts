@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3PayloadStore } from '#shared/adapters/s3/S3PayloadStore';
+import { readConfig } from '#shared/config/config';
 import type { ProvisionedAxis } from '../../../local/provision';
-import { S3PayloadStore } from '../../../shared/adapters/s3/S3PayloadStore';
-import { readConfig } from '../../../shared/config/config';
 import { sample } from '../../support/agencies';
 import { provisionTestAxis } from '../../support/testAxis';
 import { AwsState } from '../helpers/awsState';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqsWorkQueue } from '#shared/adapters/sqs/SqsWorkQueue';
+import type { RouteRequest } from '#shared/domain/ports';
 import type { ProvisionedAxis } from '../../../local/provision';
-import { SqsWorkQueue } from '../../../shared/adapters/sqs/SqsWorkQueue';
-import type { RouteRequest } from '../../../shared/domain/ports';
 import { provisionTestAxis } from '../../support/testAxis';
 import { AwsState, isEmpty } from '../helpers/awsState';
 

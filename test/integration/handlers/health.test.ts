@@ -1,10 +1,10 @@
 import { CreateQueueCommand, DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV, QUEUES, TABLES } from '#shared/config/wiring';
+import { resetDependencies } from '#shared/runtime/dependencies';
 import { healthHandler } from '../../../functions/health/index';
 import { probesFromEnvironment } from '../../../functions/health/probes';
 import type { ProvisionedAxis } from '../../../local/provision';
-import { ENV, QUEUES, TABLES } from '../../../shared/config/wiring';
-import { resetDependencies } from '../../../shared/runtime/dependencies';
 import { provisionTestAxis } from '../../support/testAxis';
 import { AwsState } from '../helpers/awsState';
 import { invokeApi } from '../helpers/lambdaEvents';

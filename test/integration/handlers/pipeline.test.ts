@@ -1,6 +1,14 @@
 import { createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KmsSigner } from '#shared/adapters/kms/KmsSigner';
+import { verifyDelivery } from '#shared/client/verifyDelivery';
+import { documentIdFor, rejectionIdFor, sha256Hex, statusMessageIdFor } from '#shared/domain/ids';
+import { decodeCompactJws } from '#shared/domain/jws';
+import type { RouteRequest } from '#shared/domain/ports';
+import type { InboxItem } from '#shared/domain/records';
+import { resetDependencies } from '#shared/runtime/dependencies';
+import type { DocumentTimeline } from '#shared/services/documentTimeline';
 import { handler as download } from '../../../functions/download/index';
 import { handler as inbox } from '../../../functions/inbox/index';
 import { handler as route } from '../../../functions/route/index';
@@ -9,19 +17,6 @@ import { handler as submit } from '../../../functions/submit/index';
 import { handler as timeline } from '../../../functions/timeline/index';
 import { handler as verify } from '../../../functions/verify/index';
 import type { ProvisionedAxis } from '../../../local/provision';
-import { KmsSigner } from '../../../shared/adapters/kms/KmsSigner';
-import { verifyDelivery } from '../../../shared/client/verifyDelivery';
-import {
-  documentIdFor,
-  rejectionIdFor,
-  sha256Hex,
-  statusMessageIdFor,
-} from '../../../shared/domain/ids';
-import { decodeCompactJws } from '../../../shared/domain/jws';
-import type { RouteRequest } from '../../../shared/domain/ports';
-import type { InboxItem } from '../../../shared/domain/records';
-import { resetDependencies } from '../../../shared/runtime/dependencies';
-import type { DocumentTimeline } from '../../../shared/services/documentTimeline';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

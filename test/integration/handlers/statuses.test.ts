@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '#shared/config/wiring';
+import { documentIdFor, sha256Hex, statusMessageIdFor } from '#shared/domain/ids';
+import type { RouteRequest } from '#shared/domain/ports';
+import { buildStatusMessage, formatEdxmlTimestamp } from '#shared/edxml/buildStatusMessage';
+import { resetDependencies } from '#shared/runtime/dependencies';
 import { handler as download } from '../../../functions/download/index';
 import { handler as inbox } from '../../../functions/inbox/index';
 import { handler as route } from '../../../functions/route/index';
@@ -6,11 +11,6 @@ import { handler as statusCallback } from '../../../functions/status-callback/in
 import { handler as submit } from '../../../functions/submit/index';
 import { handler as verify } from '../../../functions/verify/index';
 import type { ProvisionedAxis } from '../../../local/provision';
-import { ENV } from '../../../shared/config/wiring';
-import { documentIdFor, sha256Hex, statusMessageIdFor } from '../../../shared/domain/ids';
-import type { RouteRequest } from '../../../shared/domain/ports';
-import { buildStatusMessage, formatEdxmlTimestamp } from '../../../shared/edxml/buildStatusMessage';
-import { resetDependencies } from '../../../shared/runtime/dependencies';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '#shared/config/wiring';
+import { documentIdFor, sha256Hex } from '#shared/domain/ids';
+import type { VerifyRequest } from '#shared/domain/ports';
+import { resetDependencies } from '#shared/runtime/dependencies';
 import { handler as submit } from '../../../functions/submit/index';
 import { handler as verify } from '../../../functions/verify/index';
 import type { ProvisionedAxis } from '../../../local/provision';
-import { ENV } from '../../../shared/config/wiring';
-import { documentIdFor, sha256Hex } from '../../../shared/domain/ids';
-import type { VerifyRequest } from '../../../shared/domain/ports';
-import { resetDependencies } from '../../../shared/runtime/dependencies';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

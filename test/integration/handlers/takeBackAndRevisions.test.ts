@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoExchangeStore } from '#shared/adapters/dynamodb/DynamoExchangeStore';
+import { documentIdFor, sha256Hex } from '#shared/domain/ids';
+import type { RouteRequest } from '#shared/domain/ports';
+import { resetDependencies } from '#shared/runtime/dependencies';
 import { handler as route } from '../../../functions/route/index';
 import { handler as statusCallback } from '../../../functions/status-callback/index';
 import { handler as submit } from '../../../functions/submit/index';
 import { handler as timeline } from '../../../functions/timeline/index';
 import { handler as verify } from '../../../functions/verify/index';
 import type { ProvisionedAxis } from '../../../local/provision';
-import { DynamoExchangeStore } from '../../../shared/adapters/dynamodb/DynamoExchangeStore';
-import { documentIdFor, sha256Hex } from '../../../shared/domain/ids';
-import type { RouteRequest } from '../../../shared/domain/ports';
-import { resetDependencies } from '../../../shared/runtime/dependencies';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

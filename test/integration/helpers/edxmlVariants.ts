@@ -1,4 +1,4 @@
-import { EDXML_NAMESPACE } from '../../../shared/edxml/types';
+import { EDXML_NAMESPACE } from '#shared/edxml/types';
 
 /**
  * Derives broken or altered messages from a real sample's text, so each bad

@@ -8,7 +8,7 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
-import { type AgencyCredential, signRequest } from '../../../shared/client/signRequest';
+import { type AgencyCredential, signRequest } from '#shared/client/signRequest';
 
 /** Who calls: an agency id, one of its key ids and the private key that signs for it. */
 export type Credentials = AgencyCredential;

@@ -1,4 +1,4 @@
-import { DynamoAgencyDirectory } from '../../../shared/adapters/dynamodb/DynamoAgencyDirectory';
+import { DynamoAgencyDirectory } from '#shared/adapters/dynamodb/DynamoAgencyDirectory';
 import { type AgencySpec, registerAgencies } from '../../support/agencies';
 import type { Credentials } from './lambdaEvents';
 

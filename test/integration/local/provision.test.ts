@@ -19,8 +19,6 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { clientSettings, s3ClientSettings } from '../../../local/awsClients';
-import { type ProvisionedAxis, provisionAxis } from '../../../local/provision';
 import {
   ENV,
   FUNCTIONS,
@@ -30,7 +28,9 @@ import {
   type TableDeclaration,
   type TableName,
   VISIBILITY_TIMEOUT_FACTOR,
-} from '../../../shared/config/wiring';
+} from '#shared/config/wiring';
+import { clientSettings, s3ClientSettings } from '../../../local/awsClients';
+import { type ProvisionedAxis, provisionAxis } from '../../../local/provision';
 import { uniquePrefix } from '../../support/testAxis';
 
 const dynamo = new DynamoDBClient(clientSettings('DYNAMODB'));

@@ -1,9 +1,9 @@
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ENV, FUNCTIONS, type FunctionName } from '#shared/config/wiring';
 import { clientSettings } from '../../../local/awsClients';
 import { type LocalAxis, startLocalAxis } from '../../../local/runtime';
-import { ENV, FUNCTIONS, type FunctionName } from '../../../shared/config/wiring';
 import { uniquePrefix } from '../../support/testAxis';
 import { waitFor } from '../../support/waitFor';
 

@@ -9,10 +9,10 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { QUEUES } from '#shared/config/wiring';
 import { clientSettings } from '../../../local/awsClients';
 import type { ProvisionedAxis, ProvisionedQueue } from '../../../local/provision';
 import { type SqsPoller, startSqsPoller } from '../../../local/sqsPoller';
-import { QUEUES } from '../../../shared/config/wiring';
 import { provisionTestAxis } from '../../support/testAxis';
 import { waitFor } from '../../support/waitFor';
 

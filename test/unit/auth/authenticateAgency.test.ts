@@ -1,20 +1,16 @@
 import { createHash, createPublicKey, sign, verify } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { authenticateAgency, type IncomingRequest } from '../../../shared/auth/authenticateAgency';
+import { authenticateAgency, type IncomingRequest } from '#shared/auth/authenticateAgency';
 import {
   AUTH_HEADERS,
   canonicalRequest,
   REPLAY_WINDOW_SECONDS,
   SCHEME,
-} from '../../../shared/auth/requestSignature';
-import {
-  type AgencyCredential,
-  generateAgencyKey,
-  signRequest,
-} from '../../../shared/client/signRequest';
-import { AxisError } from '../../../shared/domain/AxisError';
-import type { NonceStore } from '../../../shared/domain/ports';
-import { registerAgency } from '../../../shared/services/registerAgency';
+} from '#shared/auth/requestSignature';
+import { type AgencyCredential, generateAgencyKey, signRequest } from '#shared/client/signRequest';
+import { AxisError } from '#shared/domain/AxisError';
+import type { NonceStore } from '#shared/domain/ports';
+import { registerAgency } from '#shared/services/registerAgency';
 import {
   GOVERNMENT_OFFICE,
   impostorOf,

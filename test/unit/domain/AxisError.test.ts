@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AxisError, ERROR_CODES, isAxisError } from '../../../shared/domain/AxisError';
+import { AxisError, ERROR_CODES, isAxisError } from '#shared/domain/AxisError';
 
 describe('AxisError', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeKeyFor, documentCode } from '../../../shared/domain/correlation';
+import { codeKeyFor, documentCode } from '#shared/domain/correlation';
 
 const OFFICE = '000.00.00.G22';
 

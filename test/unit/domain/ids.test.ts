@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { documentIdFor, isAxisId, sha256Hex, statusMessageIdFor } from '../../../shared/domain/ids';
+import { documentIdFor, isAxisId, sha256Hex, statusMessageIdFor } from '#shared/domain/ids';
 
 const G22 = '000.00.00.G22';
 const H41 = '000.00.00.H41';

@@ -6,7 +6,7 @@ import {
   derToJoseSignature,
   type JwsHeader,
   jwsSigningInput,
-} from '../../../shared/domain/jws';
+} from '#shared/domain/jws';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 

@@ -1,11 +1,11 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { SIGNATURE_POLICIES, type SignaturePolicy } from '../../../shared/domain/records';
+import { SIGNATURE_POLICIES, type SignaturePolicy } from '#shared/domain/records';
 import {
   decide,
   type RejectionCode,
   type SignatureAssessment,
-} from '../../../shared/domain/signaturePolicy';
-import type { CertificatePathOutcome } from '../../../shared/signature/types';
+} from '#shared/domain/signaturePolicy';
+import type { CertificatePathOutcome } from '#shared/signature/types';
 
 type EnvelopeOutcome = SignatureAssessment['envelope']['outcome'];
 type Expected = RejectionCode | 'accept';

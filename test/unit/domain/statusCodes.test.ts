@@ -4,7 +4,7 @@ import {
   isProcessingStatus,
   PROCESSING_STATUS_CODES,
   statusInfo,
-} from '../../../shared/domain/statusCodes';
+} from '#shared/domain/statusCodes';
 
 /**
  * The expected answer of advancesStatus for every (current, next) pair,

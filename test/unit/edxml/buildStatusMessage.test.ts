@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AxisError } from '../../../shared/domain/AxisError';
-import type { StatusMessageInput } from '../../../shared/edxml/buildStatusMessage';
-import { buildStatusMessage, formatEdxmlTimestamp } from '../../../shared/edxml/buildStatusMessage';
-import { parseStatus } from '../../../shared/edxml/parseEdxml';
-import { EDXML_NAMESPACE } from '../../../shared/edxml/types';
+import { AxisError } from '#shared/domain/AxisError';
+import type { StatusMessageInput } from '#shared/edxml/buildStatusMessage';
+import { buildStatusMessage, formatEdxmlTimestamp } from '#shared/edxml/buildStatusMessage';
+import { parseStatus } from '#shared/edxml/parseEdxml';
+import { EDXML_NAMESPACE } from '#shared/edxml/types';
 
 const FULL_INPUT: StatusMessageInput = {
   from: {

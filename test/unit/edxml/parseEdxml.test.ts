@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AxisError } from '../../../shared/domain/AxisError';
-import { parseDocument, parseEdxml, parseStatus } from '../../../shared/edxml/parseEdxml';
-import { EDXML_NAMESPACE as NS } from '../../../shared/edxml/types';
+import { AxisError } from '#shared/domain/AxisError';
+import { parseDocument, parseEdxml, parseStatus } from '#shared/edxml/parseEdxml';
+import { EDXML_NAMESPACE as NS } from '#shared/edxml/types';
 
 const XMLDSIG = 'http://www.w3.org/2000/09/xmldsig#';
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\r\n';

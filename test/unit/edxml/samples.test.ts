@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDocument, parseEdxml, parseStatus } from '../../../shared/edxml/parseEdxml';
+import { parseDocument, parseEdxml, parseStatus } from '#shared/edxml/parseEdxml';
 
 const SAMPLES = new URL('../../../samples/edxml/', import.meta.url);
 

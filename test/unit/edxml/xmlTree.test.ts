@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ELEMENT_DEPTH, readXmlTree } from '../../../shared/edxml/xmlTree';
+import { MAX_ELEMENT_DEPTH, readXmlTree } from '#shared/edxml/xmlTree';
 
 function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);

@@ -4,17 +4,17 @@ import type {
   Context,
 } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { type AgencyCredential, signRequest } from '#shared/client/signRequest';
+import { documentIdFor, sha256Hex } from '#shared/domain/ids';
+import { buildStatusMessage, formatEdxmlTimestamp } from '#shared/edxml/buildStatusMessage';
+import { useDependencies } from '#shared/runtime/dependencies';
+import { routeMessage } from '#shared/services/routeMessage';
+import { verifyDocument } from '#shared/services/verifyDocument';
 import { handler as download } from '../../../functions/download/index';
 import { handler as inbox } from '../../../functions/inbox/index';
 import { handler as statusCallback } from '../../../functions/status-callback/index';
 import { handler as submit } from '../../../functions/submit/index';
 import { handler as timeline } from '../../../functions/timeline/index';
-import { type AgencyCredential, signRequest } from '../../../shared/client/signRequest';
-import { documentIdFor, sha256Hex } from '../../../shared/domain/ids';
-import { buildStatusMessage, formatEdxmlTimestamp } from '../../../shared/edxml/buildStatusMessage';
-import { useDependencies } from '../../../shared/runtime/dependencies';
-import { routeMessage } from '../../../shared/services/routeMessage';
-import { verifyDocument } from '../../../shared/services/verifyDocument';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

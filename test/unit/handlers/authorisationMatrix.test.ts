@@ -4,15 +4,15 @@ import type {
   Context,
 } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type AgencyCredential, signRequest } from '../../../shared/client/signRequest';
-import { FUNCTIONS, type FunctionName } from '../../../shared/config/wiring';
-import { rejectionIdFor } from '../../../shared/domain/ids';
-import { buildStatusMessage, formatEdxmlTimestamp } from '../../../shared/edxml/buildStatusMessage';
-import { useDependencies } from '../../../shared/runtime/dependencies';
-import { reportStatus } from '../../../shared/services/reportStatus';
-import { routeMessage } from '../../../shared/services/routeMessage';
-import { submitDocument } from '../../../shared/services/submitDocument';
-import { verifyDocument } from '../../../shared/services/verifyDocument';
+import { type AgencyCredential, signRequest } from '#shared/client/signRequest';
+import { FUNCTIONS, type FunctionName } from '#shared/config/wiring';
+import { rejectionIdFor } from '#shared/domain/ids';
+import { buildStatusMessage, formatEdxmlTimestamp } from '#shared/edxml/buildStatusMessage';
+import { useDependencies } from '#shared/runtime/dependencies';
+import { reportStatus } from '#shared/services/reportStatus';
+import { routeMessage } from '#shared/services/routeMessage';
+import { submitDocument } from '#shared/services/submitDocument';
+import { verifyDocument } from '#shared/services/verifyDocument';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

@@ -6,15 +6,7 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler as download } from '../../../functions/download/index';
-import { handler as inbox } from '../../../functions/inbox/index';
-import { handler as keys } from '../../../functions/keys/index';
-import { handler as route } from '../../../functions/route/index';
-import { handler as statusCallback } from '../../../functions/status-callback/index';
-import { handler as submit } from '../../../functions/submit/index';
-import { handler as timeline } from '../../../functions/timeline/index';
-import { handler as verify } from '../../../functions/verify/index';
-import { ConfigurationError } from '../../../shared/config/config';
+import { ConfigurationError } from '#shared/config/config';
 import {
   ENV,
   FUNCTIONS,
@@ -23,15 +15,23 @@ import {
   SETTING_DEFAULTS,
   TABLES,
   type TableName,
-} from '../../../shared/config/wiring';
-import { buildStatusMessage, formatEdxmlTimestamp } from '../../../shared/edxml/buildStatusMessage';
+} from '#shared/config/wiring';
+import { buildStatusMessage, formatEdxmlTimestamp } from '#shared/edxml/buildStatusMessage';
 import {
   createDependencies,
   type Dependencies,
   useDependencies,
-} from '../../../shared/runtime/dependencies';
-import { submitDocument } from '../../../shared/services/submitDocument';
-import { verifyDocument } from '../../../shared/services/verifyDocument';
+} from '#shared/runtime/dependencies';
+import { submitDocument } from '#shared/services/submitDocument';
+import { verifyDocument } from '#shared/services/verifyDocument';
+import { handler as download } from '../../../functions/download/index';
+import { handler as inbox } from '../../../functions/inbox/index';
+import { handler as keys } from '../../../functions/keys/index';
+import { handler as route } from '../../../functions/route/index';
+import { handler as statusCallback } from '../../../functions/status-callback/index';
+import { handler as submit } from '../../../functions/submit/index';
+import { handler as timeline } from '../../../functions/timeline/index';
+import { handler as verify } from '../../../functions/verify/index';
 import {
   GOVERNMENT_OFFICE,
   NGHE_AN,

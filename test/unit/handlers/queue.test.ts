@@ -1,11 +1,11 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RouteRequest, VerifyRequest } from '#shared/domain/ports';
+import { useDependencies } from '#shared/runtime/dependencies';
+import { submitDocument } from '#shared/services/submitDocument';
+import { verifyDocument } from '#shared/services/verifyDocument';
 import { handler as route } from '../../../functions/route/index';
 import { handler as verify } from '../../../functions/verify/index';
-import type { RouteRequest, VerifyRequest } from '../../../shared/domain/ports';
-import { useDependencies } from '../../../shared/runtime/dependencies';
-import { submitDocument } from '../../../shared/services/submitDocument';
-import { verifyDocument } from '../../../shared/services/verifyDocument';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

@@ -1,8 +1,8 @@
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useDependencies } from '#shared/runtime/dependencies';
 import { handler as route } from '../../../functions/route/index';
 import { handler as timeline } from '../../../functions/timeline/index';
-import { useDependencies } from '../../../shared/runtime/dependencies';
 import { apiEvent, lambdaContext } from '../../integration/helpers/lambdaEvents';
 import { fakeDependencies } from '../../support/fakes';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
+import { QUEUES, TABLES } from '#shared/config/wiring';
+import { CachedHealth, checkHealth, type HealthProbe } from '#shared/observability/health';
+import { useDependencies } from '#shared/runtime/dependencies';
 import { healthHandler } from '../../../functions/health/index';
 import { probesFromEnvironment } from '../../../functions/health/probes';
-import { QUEUES, TABLES } from '../../../shared/config/wiring';
-import { CachedHealth, checkHealth, type HealthProbe } from '../../../shared/observability/health';
-import { useDependencies } from '../../../shared/runtime/dependencies';
 import { apiEvent, lambdaContext } from '../../integration/helpers/lambdaEvents';
 import { fakeDependencies } from '../../support/fakes';
 

@@ -26,7 +26,7 @@ const emfLines = () =>
 
 async function load(env: Record<string, string | undefined>) {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  return import('../../../shared/observability/metrics');
+  return import('#shared/observability/metrics');
 }
 
 describe('axis metrics', () => {

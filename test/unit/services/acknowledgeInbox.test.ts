@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AxisError } from '../../../shared/domain/AxisError';
-import type { Agency, InboxItem } from '../../../shared/domain/records';
+import type { AxisError } from '#shared/domain/AxisError';
+import type { Agency, InboxItem } from '#shared/domain/records';
 import {
   ACK_REASON_MAX,
   acknowledgeInboxItem,
   parseAcknowledgement,
-} from '../../../shared/services/acknowledgeInbox';
-import { readInbox } from '../../../shared/services/readSide';
+} from '#shared/services/acknowledgeInbox';
+import { readInbox } from '#shared/services/readSide';
 import { GOVERNMENT_OFFICE, NGHE_AN, OUTSIDER } from '../../support/agencies';
 import { fakeDependencies } from '../../support/fakes';
 

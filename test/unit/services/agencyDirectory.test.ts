@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AGENCY_PAGE_MAX, getAgency, listAgencies } from '../../../shared/services/agencyLookup';
-import { parseDirectoryFile, syncDirectory } from '../../../shared/services/importDirectory';
+import { AGENCY_PAGE_MAX, getAgency, listAgencies } from '#shared/services/agencyLookup';
+import { parseDirectoryFile, syncDirectory } from '#shared/services/importDirectory';
 import { GOVERNMENT_OFFICE, NGHE_AN, registerAgencies } from '../../support/agencies';
 import { fakeDependencies } from '../../support/fakes';
 

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Agency } from '../../../shared/domain/records';
-import { parseDocument } from '../../../shared/edxml/parseEdxml';
-import { documentTimeline } from '../../../shared/services/documentTimeline';
-import { submitDocument } from '../../../shared/services/submitDocument';
-import { verifyDocument } from '../../../shared/services/verifyDocument';
+import type { Agency } from '#shared/domain/records';
+import { parseDocument } from '#shared/edxml/parseEdxml';
+import { documentTimeline } from '#shared/services/documentTimeline';
+import { submitDocument } from '#shared/services/submitDocument';
+import { verifyDocument } from '#shared/services/verifyDocument';
 import {
   GOVERNMENT_OFFICE,
   NGHE_AN,

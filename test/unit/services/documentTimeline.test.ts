@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Agency } from '../../../shared/domain/records';
-import { buildStatusMessage, formatEdxmlTimestamp } from '../../../shared/edxml/buildStatusMessage';
-import { documentTimeline } from '../../../shared/services/documentTimeline';
-import { reportStatus } from '../../../shared/services/reportStatus';
-import { routeMessage } from '../../../shared/services/routeMessage';
-import { submitDocument } from '../../../shared/services/submitDocument';
-import { verifyDocument } from '../../../shared/services/verifyDocument';
+import type { Agency } from '#shared/domain/records';
+import { buildStatusMessage, formatEdxmlTimestamp } from '#shared/edxml/buildStatusMessage';
+import { documentTimeline } from '#shared/services/documentTimeline';
+import { reportStatus } from '#shared/services/reportStatus';
+import { routeMessage } from '#shared/services/routeMessage';
+import { submitDocument } from '#shared/services/submitDocument';
+import { verifyDocument } from '#shared/services/verifyDocument';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateAgencyKey } from '../../../shared/client/signRequest';
-import type { SignerRecord } from '../../../shared/domain/records';
-import { registerSigner, revokeSigner } from '../../../shared/services/manageSigners';
-import { registerAgency } from '../../../shared/services/registerAgency';
+import { generateAgencyKey } from '#shared/client/signRequest';
+import type { SignerRecord } from '#shared/domain/records';
+import { registerSigner, revokeSigner } from '#shared/services/manageSigners';
+import { registerAgency } from '#shared/services/registerAgency';
 import { fakeDependencies } from '../../support/fakes';
 import { createTestPki, type TestCertificate, type TestPki } from '../../support/testPki';
 

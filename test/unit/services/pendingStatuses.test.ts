@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Agency } from '../../../shared/domain/records';
-import { buildStatusMessage, formatEdxmlTimestamp } from '../../../shared/edxml/buildStatusMessage';
-import { acceptStatus, MAX_PENDING_PER_DOCUMENT } from '../../../shared/services/acceptStatus';
-import { applyPendingStatuses } from '../../../shared/services/applyPendingStatuses';
-import { submitDocument } from '../../../shared/services/submitDocument';
-import { verifyDocument } from '../../../shared/services/verifyDocument';
+import type { Agency } from '#shared/domain/records';
+import { buildStatusMessage, formatEdxmlTimestamp } from '#shared/edxml/buildStatusMessage';
+import { acceptStatus, MAX_PENDING_PER_DOCUMENT } from '#shared/services/acceptStatus';
+import { applyPendingStatuses } from '#shared/services/applyPendingStatuses';
+import { submitDocument } from '#shared/services/submitDocument';
+import { verifyDocument } from '#shared/services/verifyDocument';
 import {
   GOVERNMENT_OFFICE,
   NGHE_AN,

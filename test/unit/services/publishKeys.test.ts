@@ -1,8 +1,8 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeCompactJws } from '../../../shared/domain/jws';
-import { signStatement } from '../../../shared/services/axisSignature';
-import { publishKeys } from '../../../shared/services/publishKeys';
+import { decodeCompactJws } from '#shared/domain/jws';
+import { signStatement } from '#shared/services/axisSignature';
+import { publishKeys } from '#shared/services/publishKeys';
 import { FakePublicKeys, FakeSigner } from '../../support/fakes';
 
 describe('publishKeys', () => {

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Agency, InboxItem } from '../../../shared/domain/records';
-import { buildStatusMessage, formatEdxmlTimestamp } from '../../../shared/edxml/buildStatusMessage';
-import { downloadMessage, INBOX_PAGE_MAX, readInbox } from '../../../shared/services/readSide';
-import { reportStatus } from '../../../shared/services/reportStatus';
-import { submitDocument } from '../../../shared/services/submitDocument';
-import { verifyDocument } from '../../../shared/services/verifyDocument';
+import type { Agency, InboxItem } from '#shared/domain/records';
+import { buildStatusMessage, formatEdxmlTimestamp } from '#shared/edxml/buildStatusMessage';
+import { downloadMessage, INBOX_PAGE_MAX, readInbox } from '#shared/services/readSide';
+import { reportStatus } from '#shared/services/reportStatus';
+import { submitDocument } from '#shared/services/submitDocument';
+import { verifyDocument } from '#shared/services/verifyDocument';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

@@ -1,13 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { authenticateAgency } from '../../../shared/auth/authenticateAgency';
-import {
-  type AgencyCredential,
-  generateAgencyKey,
-  signRequest,
-} from '../../../shared/client/signRequest';
-import type { SignaturePolicy } from '../../../shared/domain/records';
-import { type RegisterAgencyInput, registerAgency } from '../../../shared/services/registerAgency';
+import { authenticateAgency } from '#shared/auth/authenticateAgency';
+import { type AgencyCredential, generateAgencyKey, signRequest } from '#shared/client/signRequest';
+import type { SignaturePolicy } from '#shared/domain/records';
+import { type RegisterAgencyInput, registerAgency } from '#shared/services/registerAgency';
 import { FakeDirectory, FakeNonces, FixedClock } from '../../support/fakes';
 
 let deps: { directory: FakeDirectory; clock: FixedClock };

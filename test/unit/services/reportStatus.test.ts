@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AxisError } from '../../../shared/domain/AxisError';
-import { sha256Hex, statusMessageIdFor } from '../../../shared/domain/ids';
-import type { Agency } from '../../../shared/domain/records';
-import { buildStatusMessage, formatEdxmlTimestamp } from '../../../shared/edxml/buildStatusMessage';
-import { reportStatus } from '../../../shared/services/reportStatus';
-import { routeMessage } from '../../../shared/services/routeMessage';
-import { submitDocument } from '../../../shared/services/submitDocument';
-import { verifyDocument } from '../../../shared/services/verifyDocument';
+import { AxisError } from '#shared/domain/AxisError';
+import { sha256Hex, statusMessageIdFor } from '#shared/domain/ids';
+import type { Agency } from '#shared/domain/records';
+import { buildStatusMessage, formatEdxmlTimestamp } from '#shared/edxml/buildStatusMessage';
+import { reportStatus } from '#shared/services/reportStatus';
+import { routeMessage } from '#shared/services/routeMessage';
+import { submitDocument } from '#shared/services/submitDocument';
+import { verifyDocument } from '#shared/services/verifyDocument';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

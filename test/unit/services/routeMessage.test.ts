@@ -1,18 +1,18 @@
 import { verify } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../../shared/domain/ids';
-import { decodeCompactJws } from '../../../shared/domain/jws';
-import type { RouteRequest, WebhookClient } from '../../../shared/domain/ports';
-import { DELIVERY_TYPE } from '../../../shared/services/axisSignature';
+import { sha256Hex } from '#shared/domain/ids';
+import { decodeCompactJws } from '#shared/domain/jws';
+import type { RouteRequest, WebhookClient } from '#shared/domain/ports';
+import { DELIVERY_TYPE } from '#shared/services/axisSignature';
 import {
   DELIVERY_HEADERS,
   DeliveryFailedError,
   DeliveryInProgressError,
   type RouteMessageDeps,
   routeMessage,
-} from '../../../shared/services/routeMessage';
-import { submitDocument } from '../../../shared/services/submitDocument';
-import { verifyDocument } from '../../../shared/services/verifyDocument';
+} from '#shared/services/routeMessage';
+import { submitDocument } from '#shared/services/submitDocument';
+import { verifyDocument } from '#shared/services/verifyDocument';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

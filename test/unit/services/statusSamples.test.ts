@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AxisError } from '../../../shared/domain/AxisError';
-import type { Agency } from '../../../shared/domain/records';
-import { documentTimeline } from '../../../shared/services/documentTimeline';
-import { downloadMessage } from '../../../shared/services/readSide';
-import { reportStatus } from '../../../shared/services/reportStatus';
-import { submitDocument } from '../../../shared/services/submitDocument';
-import { verifyDocument } from '../../../shared/services/verifyDocument';
+import { AxisError } from '#shared/domain/AxisError';
+import type { Agency } from '#shared/domain/records';
+import { documentTimeline } from '#shared/services/documentTimeline';
+import { downloadMessage } from '#shared/services/readSide';
+import { reportStatus } from '#shared/services/reportStatus';
+import { submitDocument } from '#shared/services/submitDocument';
+import { verifyDocument } from '#shared/services/verifyDocument';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AxisError } from '../../../shared/domain/AxisError';
-import { documentIdFor, sha256Hex } from '../../../shared/domain/ids';
-import type { Agency } from '../../../shared/domain/records';
-import { submitDocument } from '../../../shared/services/submitDocument';
-import { verifyDocument } from '../../../shared/services/verifyDocument';
+import { AxisError } from '#shared/domain/AxisError';
+import { documentIdFor, sha256Hex } from '#shared/domain/ids';
+import type { Agency } from '#shared/domain/records';
+import { submitDocument } from '#shared/services/submitDocument';
+import { verifyDocument } from '#shared/services/verifyDocument';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withAcknowledgements } from '../../../shared/services/timelineAcknowledgements';
+import { withAcknowledgements } from '#shared/services/timelineAcknowledgements';
 import { CAO_BANG, GOVERNMENT_OFFICE, HAI_PHONG, NGHE_AN } from '../../support/agencies';
 import { FakeInbox } from '../../support/fakes';
 

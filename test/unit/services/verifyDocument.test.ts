@@ -1,11 +1,11 @@
 import { verify } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { rejectionIdFor, sha256Hex } from '../../../shared/domain/ids';
-import { decodeCompactJws } from '../../../shared/domain/jws';
-import type { Agency } from '../../../shared/domain/records';
-import { RECEIPT_TYPE } from '../../../shared/services/axisSignature';
-import { submitDocument } from '../../../shared/services/submitDocument';
-import { DocumentNotFoundError, verifyDocument } from '../../../shared/services/verifyDocument';
+import { rejectionIdFor, sha256Hex } from '#shared/domain/ids';
+import { decodeCompactJws } from '#shared/domain/jws';
+import type { Agency } from '#shared/domain/records';
+import { RECEIPT_TYPE } from '#shared/services/axisSignature';
+import { submitDocument } from '#shared/services/submitDocument';
+import { DocumentNotFoundError, verifyDocument } from '#shared/services/verifyDocument';
 import {
   GOVERNMENT_OFFICE,
   HOA_SON,

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CertificatePathOptions } from '../../../shared/signature/certificatePath';
-import { validateCertificatePath } from '../../../shared/signature/certificatePath';
+import type { CertificatePathOptions } from '#shared/signature/certificatePath';
+import { validateCertificatePath } from '#shared/signature/certificatePath';
 import type { TestCertificate, TestPki } from '../../support/testPki';
 import { createTestPki, generateKeys, KeyUsageFlags } from '../../support/testPki';
 

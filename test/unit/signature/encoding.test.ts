@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64Strict } from '../../../shared/signature/base64';
-import { namesMatch, normalizeSerial } from '../../../shared/signature/certificates';
-import { DerError, decodeOid, splitSigned } from '../../../shared/signature/der';
+import { decodeBase64Strict } from '#shared/signature/base64';
+import { namesMatch, normalizeSerial } from '#shared/signature/certificates';
+import { DerError, decodeOid, splitSigned } from '#shared/signature/der';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 

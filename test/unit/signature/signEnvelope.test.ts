@@ -2,11 +2,11 @@ import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { DOMParser } from '@xmldom/xmldom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isAxisError } from '../../../shared/domain/AxisError';
-import { parseEdxml } from '../../../shared/edxml/parseEdxml';
-import { SIGNATURE_METHODS } from '../../../shared/signature/algorithms';
-import { signEnvelope } from '../../../shared/signature/signEnvelope';
-import { verifyEnvelopeSignature } from '../../../shared/signature/verifyEnvelopeSignature';
+import { isAxisError } from '#shared/domain/AxisError';
+import { parseEdxml } from '#shared/edxml/parseEdxml';
+import { SIGNATURE_METHODS } from '#shared/signature/algorithms';
+import { signEnvelope } from '#shared/signature/signEnvelope';
+import { verifyEnvelopeSignature } from '#shared/signature/verifyEnvelopeSignature';
 import type { TestPki } from '../../support/testPki';
 import { createTestPki } from '../../support/testPki';
 

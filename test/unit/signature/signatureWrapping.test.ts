@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SignedXml } from 'xml-crypto';
-import { signEnvelope } from '../../../shared/signature/signEnvelope';
-import { verifyEnvelopeSignature } from '../../../shared/signature/verifyEnvelopeSignature';
+import { signEnvelope } from '#shared/signature/signEnvelope';
+import { verifyEnvelopeSignature } from '#shared/signature/verifyEnvelopeSignature';
 import type { TestPki } from '../../support/testPki';
 import { createTestPki } from '../../support/testPki';
 

@@ -2,10 +2,10 @@ import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SignedXml } from 'xml-crypto';
-import { parseDocument } from '../../../shared/edxml/parseEdxml';
-import { SIGNATURE_METHODS } from '../../../shared/signature/algorithms';
-import { signEnvelope } from '../../../shared/signature/signEnvelope';
-import { verifyEnvelopeSignature } from '../../../shared/signature/verifyEnvelopeSignature';
+import { parseDocument } from '#shared/edxml/parseEdxml';
+import { SIGNATURE_METHODS } from '#shared/signature/algorithms';
+import { signEnvelope } from '#shared/signature/signEnvelope';
+import { verifyEnvelopeSignature } from '#shared/signature/verifyEnvelopeSignature';
 import type { TestCertificate, TestPki } from '../../support/testPki';
 import { createTestPki } from '../../support/testPki';
 
