@@ -9,6 +9,7 @@ import type {
   SQSRecord,
 } from 'aws-lambda';
 import { type AgencyCredential, signRequest } from '#shared/client/signRequest';
+import { createLambdaContext } from '../../../local/lambdaContext';
 
 /** Who calls: an agency id, one of its key ids and the private key that signs for it. */
 export type Credentials = AgencyCredential;
@@ -36,24 +37,7 @@ export type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBat
 
 /** A Lambda context for one invocation of `functionName`, with a 10 s budget. */
 export function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 10_000;
-  const callbackStyle = () => {
-    throw new Error('these handlers return or throw; callbacks are not used');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:ap-southeast-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `2026/12/04/[$LATEST]${randomUUID().replaceAll('-', '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: callbackStyle,
-    fail: callbackStyle,
-    succeed: callbackStyle,
-  };
+  return createLambdaContext({ functionName, timeoutSeconds: 10, memoryMb: 512 });
 }
 
 /** An HTTP API (payload format 2.0) event; bodies go base64-encoded, as binary ones do. */

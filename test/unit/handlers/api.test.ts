@@ -15,6 +15,7 @@ import { handler as inbox } from '../../../functions/inbox/index';
 import { handler as statusCallback } from '../../../functions/status-callback/index';
 import { handler as submit } from '../../../functions/submit/index';
 import { handler as timeline } from '../../../functions/timeline/index';
+import { createLambdaContext } from '../../../local/lambdaContext';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,
@@ -110,26 +111,6 @@ function apiEvent(init: RequestInit): APIGatewayProxyEventV2 {
   };
 }
 
-function lambdaContext(functionName: string): Context {
-  const unsupported = () => {
-    throw new Error('callback-style completion is not used');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:ap-southeast-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `aws-${requests}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/12/04/[$LATEST]0123456789abcdef',
-    getRemainingTimeInMillis: () => 10_000,
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
-  };
-}
-
 type Handler = (
   event: APIGatewayProxyEventV2,
   context: Context,
@@ -137,7 +118,10 @@ type Handler = (
 
 async function call(handler: Handler, init: RequestInit) {
   const event = apiEvent(init);
-  const response = await handler(event, lambdaContext('lienthong-test'));
+  const response = await handler(
+    event,
+    createLambdaContext({ functionName: 'lienthong-test', timeoutSeconds: 10 }),
+  );
   return { event, response, json: () => JSON.parse(response.body ?? 'null') };
 }
 

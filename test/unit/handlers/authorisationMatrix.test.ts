@@ -13,6 +13,7 @@ import { reportStatus } from '#shared/services/reportStatus';
 import { routeMessage } from '#shared/services/routeMessage';
 import { submitDocument } from '#shared/services/submitDocument';
 import { verifyDocument } from '#shared/services/verifyDocument';
+import { createLambdaContext } from '../../../local/lambdaContext';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,
@@ -606,20 +607,8 @@ function signedFor(credential: AgencyCredential, routeKey: string, request: Requ
   });
 }
 
-const context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'lienthong-matrix',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:ap-southeast-1:123456789012:function:lienthong-matrix',
-  memoryLimitInMB: '512',
-  awsRequestId: 'aws-matrix',
-  logGroupName: '/aws/lambda/lienthong-matrix',
-  logStreamName: '2026/12/04/[$LATEST]0123456789abcdef',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+// Long enough for the whole file: the handlers never run near their budget.
+const context = createLambdaContext({ functionName: 'lienthong-matrix', timeoutSeconds: 900 });
 
 async function send(routeKey: string, event: APIGatewayProxyEventV2) {
   const handler = handlers[routeKey];

@@ -32,6 +32,7 @@ import { handler as statusCallback } from '../../../functions/status-callback/in
 import { handler as submit } from '../../../functions/submit/index';
 import { handler as timeline } from '../../../functions/timeline/index';
 import { handler as verify } from '../../../functions/verify/index';
+import { createLambdaContext } from '../../../local/lambdaContext';
 import {
   GOVERNMENT_OFFICE,
   NGHE_AN,
@@ -119,20 +120,8 @@ function deployedAs(name: FunctionName, fakes: Deps): Dependencies {
   return deps as unknown as Dependencies;
 }
 
-const context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'lienthong-deployed',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:ap-southeast-1:123456789012:function:lienthong-deployed',
-  memoryLimitInMB: '512',
-  awsRequestId: 'aws-request',
-  logGroupName: '/aws/lambda/lienthong-deployed',
-  logStreamName: '2026/12/04/[$LATEST]0123456789abcdef',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+// Long enough for the whole file: the handlers never run near their budget.
+const context = createLambdaContext({ functionName: 'lienthong-deployed', timeoutSeconds: 900 });
 
 let fakes: Deps;
 let agencies: Map<string, Registered>;

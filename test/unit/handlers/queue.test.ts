@@ -6,6 +6,7 @@ import { submitDocument } from '#shared/services/submitDocument';
 import { verifyDocument } from '#shared/services/verifyDocument';
 import { handler as route } from '../../../functions/route/index';
 import { handler as verify } from '../../../functions/verify/index';
+import { createLambdaContext } from '../../../local/lambdaContext';
 import {
   CAO_BANG,
   GOVERNMENT_OFFICE,
@@ -53,28 +54,11 @@ function sqsRecord(body: unknown, receiveCount = 1): SQSRecord {
   };
 }
 
-function lambdaContext(functionName: string): Context {
-  const unsupported = () => {
-    throw new Error('callback-style completion is not used');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:ap-southeast-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `aws-${records}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/12/04/[$LATEST]0123456789abcdef',
-    getRemainingTimeInMillis: () => 30_000,
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
-  };
-}
-
 const invoke = (handler: Handler, ...batch: SQSRecord[]) =>
-  handler({ Records: batch }, lambdaContext('lienthong-queue-test'));
+  handler(
+    { Records: batch },
+    createLambdaContext({ functionName: 'lienthong-queue-test', timeoutSeconds: 30 }),
+  );
 
 const failedIds = (response: SQSBatchResponse) =>
   response.batchItemFailures.map((failure) => failure.itemIdentifier);
