@@ -20,6 +20,7 @@ export const ENDPOINT_VARIABLES = [
   'AWS_ENDPOINT_URL_S3',
   'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_ENDPOINT_URL_KMS',
+  'AWS_ENDPOINT_URL_SECRETS_MANAGER',
 ] as const;
 
 /**
@@ -81,7 +82,7 @@ async function stopAll(stoppers: Array<() => Promise<void>>): Promise<void> {
 
 /**
  * Starts fauxqs (SQS and S3 on one port), dynalite (DynamoDB) and moto
- * (KMS) on 127.0.0.1, unless the environment says to use its own endpoints;
+ * (KMS, Secrets Manager) on 127.0.0.1, unless the environment says to use its own endpoints;
  * then nothing starts and `env` only echoes the endpoint settings found.
  * Embedded mode also sets dummy credentials so the SDK never looks for real
  * ones (instance metadata included).
@@ -112,6 +113,9 @@ export async function startEmulators(env: EnvMap = process.env): Promise<Emulato
       AWS_ENDPOINT_URL_S3: sqsAndS3.value.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.value.endpoint,
       AWS_ENDPOINT_URL_KMS: kms.value.endpoint,
+      // moto serves every service on its port; Secrets Manager holds the
+      // national axis credentials.
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: kms.value.endpoint,
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',

@@ -178,7 +178,10 @@ export async function provisionAxis(options: ProvisionOptions): Promise<Provisio
     [ENV.signingKeyId]: key.keyId,
   };
   for (const t of tableNames) axisEnv[TABLES[t].env] = names.tables[t];
-  for (const q of queueNames) axisEnv[QUEUES[q].env] = queues[q].url;
+  for (const q of queueNames) {
+    axisEnv[QUEUES[q].env] = queues[q].url;
+    axisEnv[QUEUES[q].deadLetterEnv] = queues[q].dlqUrl;
+  }
 
   let tornDown: Promise<void> | undefined;
   return {

@@ -1,3 +1,4 @@
+import { type SignaturePolicy, SIGNATURE_POLICIES } from '../domain/records';
 import { ENV, type EnvName, SETTING_DEFAULTS } from './wiring';
 
 /**
@@ -14,9 +15,13 @@ export interface AxisConfig {
   readonly signersTable: string;
   readonly auditTable: string;
   readonly nationalDirectoryTable: string;
+  readonly connectionsTable: string;
+  readonly operatorsTable: string;
   readonly payloadBucket: string;
   readonly verifyQueueUrl: string;
   readonly routeQueueUrl: string;
+  readonly verifyDeadLetterQueueUrl: string;
+  readonly routeDeadLetterQueueUrl: string;
   readonly signingKeyId: string;
   readonly routeMaxReceiveCount: number;
   readonly maxBodyBytes: number;
@@ -25,6 +30,14 @@ export interface AxisConfig {
   readonly retiredKeyIds: readonly string[];
   /** How long a warm function trusts an agency it has read (0 turns caching off). */
   readonly directoryCacheSeconds: number;
+  /** Base URL of the national axis, or undefined when this axis is not linked to one. */
+  readonly nationalAxisUrl: string | undefined;
+  /** The Secrets Manager secret (name or ARN) with the national axis credentials. */
+  readonly nationalCredentialsSecret: string;
+  /** The signature policy for documents that come from the national axis. */
+  readonly nationalSignaturePolicy: SignaturePolicy;
+  readonly nationalFetchLimit: number;
+  readonly inboxRetentionDays: number;
   /**
    * Emulators and LocalStack serve S3 on one host, so buckets go in the path
    * rather than the host name whenever an S3 endpoint is configured.
@@ -82,6 +95,12 @@ export function readConfig(env: Env = process.env): AxisConfig {
     get nationalDirectoryTable() {
       return text(env, ENV.nationalDirectoryTable);
     },
+    get connectionsTable() {
+      return text(env, ENV.connectionsTable);
+    },
+    get operatorsTable() {
+      return text(env, ENV.operatorsTable);
+    },
     get auditTable() {
       return text(env, ENV.auditTable);
     },
@@ -93,6 +112,12 @@ export function readConfig(env: Env = process.env): AxisConfig {
     },
     get routeQueueUrl() {
       return text(env, ENV.routeQueueUrl);
+    },
+    get verifyDeadLetterQueueUrl() {
+      return text(env, ENV.verifyDeadLetterQueueUrl);
+    },
+    get routeDeadLetterQueueUrl() {
+      return text(env, ENV.routeDeadLetterQueueUrl);
     },
     get signingKeyId() {
       return text(env, ENV.signingKeyId);
@@ -122,6 +147,39 @@ export function readConfig(env: Env = process.env): AxisConfig {
         .split(',')
         .map((key) => key.trim())
         .filter((key) => key !== '');
+    },
+    get nationalAxisUrl() {
+      const raw = (env[ENV.nationalAxisUrl] ?? SETTING_DEFAULTS[ENV.nationalAxisUrl] ?? '').trim();
+      if (raw === '') return undefined;
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new ConfigurationError(`${ENV.nationalAxisUrl} is not a URL: "${raw}"`);
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new ConfigurationError(`${ENV.nationalAxisUrl} must be an https URL`);
+      }
+      return raw.replace(/\/+$/, '');
+    },
+    get nationalCredentialsSecret() {
+      return text(env, ENV.nationalCredentialsSecret);
+    },
+    get nationalSignaturePolicy() {
+      const raw = text(env, ENV.nationalSignaturePolicy);
+      const policy = SIGNATURE_POLICIES.find((known) => known === raw);
+      if (!policy) {
+        throw new ConfigurationError(
+          `${ENV.nationalSignaturePolicy} must be one of ${SIGNATURE_POLICIES.join(', ')}, got "${raw}"`,
+        );
+      }
+      return policy;
+    },
+    get nationalFetchLimit() {
+      return positiveInteger(env, ENV.nationalFetchLimit);
+    },
+    get inboxRetentionDays() {
+      return positiveInteger(env, ENV.inboxRetentionDays);
     },
     get s3ForcePathStyle() {
       return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);

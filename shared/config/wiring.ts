@@ -25,6 +25,20 @@ export const ENV = {
   directoryCacheSeconds: 'LIENTHONG_DIRECTORY_CACHE_SECONDS',
   retiredKeyIds: 'LIENTHONG_RETIRED_KEY_IDS',
   nationalDirectoryTable: 'LIENTHONG_NATIONAL_DIRECTORY_TABLE',
+  connectionsTable: 'LIENTHONG_CONNECTIONS_TABLE',
+  operatorsTable: 'LIENTHONG_OPERATORS_TABLE',
+  verifyDeadLetterQueueUrl: 'LIENTHONG_VERIFY_DLQ_URL',
+  routeDeadLetterQueueUrl: 'LIENTHONG_ROUTE_DLQ_URL',
+  /** Base URL of the national axis; empty when this axis is not linked to it. */
+  nationalAxisUrl: 'LIENTHONG_NATIONAL_AXIS_URL',
+  /** Secrets Manager secret holding `{"systemId": ..., "secret": ...}` for the national axis. */
+  nationalCredentialsSecret: 'LIENTHONG_NATIONAL_CREDENTIALS_SECRET',
+  /** Signature policy applied to documents that come from the national axis. */
+  nationalSignaturePolicy: 'LIENTHONG_NATIONAL_SIGNATURE_POLICY',
+  /** Items fetched from the national axis per scheduled run. */
+  nationalFetchLimit: 'LIENTHONG_NATIONAL_FETCH_LIMIT',
+  /** Days an inbox item stays stored after it was acknowledged as done. */
+  inboxRetentionDays: 'LIENTHONG_INBOX_RETENTION_DAYS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -63,6 +77,8 @@ export const TABLES = {
       { name: 'byEdxmlKey', partitionKey: 'edxmlKey', sortKey: 'createdAt' },
       // ... and, when that DocumentId matches nothing, through OrganId + Code + date.
       { name: 'byCodeKey', partitionKey: 'codeKey', sortKey: 'createdAt' },
+      // Operators' view of recent documents: one partition per UTC day, newest first.
+      { name: 'byDay', partitionKey: 'createdDay', sortKey: 'createdAt' },
     ],
     env: ENV.exchangeTable,
   },
@@ -71,6 +87,8 @@ export const TABLES = {
     partitionKey: 'agencyId',
     sortKey: 'messageId',
     indexes: [],
+    // Set when an item is acknowledged as done: kept for the record, then expired.
+    timeToLiveAttribute: 'expiresAt',
     env: ENV.inboxTable,
   },
   signers: {
@@ -104,6 +122,21 @@ export const TABLES = {
     indexes: [],
     env: ENV.nationalDirectoryTable,
   },
+  connections: {
+    id: 'Connections',
+    // One item per agency (and one for the national axis link): last
+    // successful delivery and poll, consecutive failures.
+    partitionKey: 'agencyId',
+    indexes: [],
+    env: ENV.connectionsTable,
+  },
+  operators: {
+    id: 'Operators',
+    // Operators of the console; the axis keeps only a SHA-256 of each token.
+    partitionKey: 'operatorId',
+    indexes: [],
+    env: ENV.operatorsTable,
+  },
 } as const satisfies Record<string, TableDeclaration>;
 
 export type TableName = keyof typeof TABLES;
@@ -121,11 +154,18 @@ export type FunctionName =
   | 'download'
   | 'timeline'
   | 'keys'
-  | 'health';
+  | 'health'
+  | 'healthMonitor'
+  | 'federation'
+  | 'openapi'
+  | 'console'
+  | 'operator';
 
 export interface QueueDeclaration {
   readonly id: string;
   readonly env: EnvName;
+  /** Where functions that look at the dead-letter queue find its URL. */
+  readonly deadLetterEnv: EnvName;
   /** The function that consumes the queue (an event source mapping). */
   readonly consumer: FunctionName;
   readonly batchSize: number;
@@ -144,6 +184,7 @@ export const QUEUES = {
   verify: {
     id: 'VerifyQueue',
     env: ENV.verifyQueueUrl,
+    deadLetterEnv: ENV.verifyDeadLetterQueueUrl,
     consumer: 'verify',
     batchSize: 10,
     maxConcurrency: 4,
@@ -153,6 +194,7 @@ export const QUEUES = {
   route: {
     id: 'RouteQueue',
     env: ENV.routeQueueUrl,
+    deadLetterEnv: ENV.routeDeadLetterQueueUrl,
     consumer: 'route',
     batchSize: 10,
     maxConcurrency: 4,
@@ -187,10 +229,18 @@ export interface FunctionDeclaration {
   readonly settings: readonly EnvName[];
   /**
    * Checks that every table, queue, the bucket and the signing key answer:
-   * gets their names and describe-level access only (DescribeTable,
-   * GetQueueAttributes, HeadBucket, DescribeKey), never their data.
+   * gets their names (dead-letter queues included) and describe-level access
+   * only (DescribeTable, GetQueueAttributes, HeadBucket, DescribeKey), never
+   * their data.
    */
   readonly health?: true;
+  /**
+   * Talks to the national axis: gets its URL and the name of the secret with
+   * this axis's system id and HMAC key, and may read that secret only.
+   */
+  readonly national?: true;
+  /** Runs on a schedule (an EventBridge rule when deployed, a timer locally). */
+  readonly scheduleMinutes?: number;
 }
 
 export const FUNCTIONS = {
@@ -199,11 +249,12 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 512,
     routes: ['POST /v1/documents'],
-    tables: { agencies: 'read', exchange: 'readWrite', nonces: 'write' },
+    // The national directory: recipients that are reached through the national axis.
+    tables: { agencies: 'read', exchange: 'readWrite', nonces: 'write', nationalDirectory: 'read' },
     bucket: 'write',
     sendsTo: ['verify'],
     signingKey: [],
-    settings: [ENV.maxBodyBytes, ENV.directoryCacheSeconds],
+    settings: [ENV.maxBodyBytes, ENV.directoryCacheSeconds, ENV.nationalAxisUrl],
   },
   verify: {
     entry: 'functions/verify/index.ts',
@@ -215,18 +266,27 @@ export const FUNCTIONS = {
     bucket: 'readWrite',
     sendsTo: ['route'],
     signingKey: ['sign'],
-    settings: [ENV.directoryCacheSeconds],
+    settings: [ENV.directoryCacheSeconds, ENV.nationalSignaturePolicy],
   },
   route: {
     entry: 'functions/route/index.ts',
     timeoutSeconds: 30,
     memoryMb: 512,
     routes: [],
-    tables: { agencies: 'read', exchange: 'readWrite', inbox: 'write' },
+    // Connections: each agency's last delivery and failures. The national
+    // directory: recipients that are reached through the national axis.
+    tables: {
+      agencies: 'read',
+      exchange: 'readWrite',
+      inbox: 'write',
+      connections: 'readWrite',
+      nationalDirectory: 'read',
+    },
     bucket: 'read',
     sendsTo: [],
     signingKey: ['sign'],
     settings: [ENV.routeMaxReceiveCount, ENV.webhookTimeoutMs, ENV.directoryCacheSeconds],
+    national: true,
   },
   statusCallback: {
     entry: 'functions/status-callback/index.ts',
@@ -244,7 +304,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 256,
     routes: ['GET /v1/inbox'],
-    tables: { agencies: 'read', inbox: 'read', nonces: 'write' },
+    // Connections: a poll is what tells operators a pull agency is alive.
+    tables: { agencies: 'read', inbox: 'read', nonces: 'write', connections: 'readWrite' },
     sendsTo: [],
     signingKey: [],
     settings: [ENV.directoryCacheSeconds],
@@ -257,7 +318,7 @@ export const FUNCTIONS = {
     tables: { agencies: 'read', inbox: 'readWrite', nonces: 'write' },
     sendsTo: [],
     signingKey: [],
-    settings: [ENV.directoryCacheSeconds],
+    settings: [ENV.directoryCacheSeconds, ENV.inboxRetentionDays],
   },
   agencies: {
     entry: 'functions/agencies/index.ts',
@@ -313,6 +374,86 @@ export const FUNCTIONS = {
     settings: [],
     health: true,
   },
+  healthMonitor: {
+    entry: 'functions/health-monitor/index.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    // Runs the same checks on a schedule and publishes the outcome as a
+    // metric, so an alarm fires even when nobody polls the health endpoint.
+    routes: [],
+    tables: {},
+    sendsTo: [],
+    signingKey: [],
+    settings: [],
+    health: true,
+    scheduleMinutes: 5,
+  },
+  federation: {
+    entry: 'functions/federation/index.ts',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    // Fetches what the national axis holds for this axis's agencies, routes
+    // it locally, acknowledges it there, and syncs the national directory.
+    routes: [],
+    tables: {
+      agencies: 'read',
+      exchange: 'readWrite',
+      connections: 'readWrite',
+      nationalDirectory: 'readWrite',
+    },
+    bucket: 'write',
+    sendsTo: ['verify', 'route'],
+    signingKey: [],
+    settings: [ENV.directoryCacheSeconds, ENV.nationalFetchLimit],
+    national: true,
+    scheduleMinutes: 1,
+  },
+  openapi: {
+    entry: 'functions/openapi/index.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // Public: the description of the API, generated from its request schemas.
+    routes: ['GET /v1/openapi.json'],
+    tables: {},
+    sendsTo: [],
+    signingKey: [],
+    settings: [],
+  },
+  console: {
+    entry: 'functions/console/index.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // Public shell of the operator console: a page with no data in it; the
+    // data comes from the operator routes, behind operator authentication.
+    routes: ['GET /console'],
+    tables: {},
+    sendsTo: [],
+    signingKey: [],
+    settings: [],
+  },
+  operator: {
+    entry: 'functions/operator/index.ts',
+    timeoutSeconds: 15,
+    memoryMb: 512,
+    routes: [
+      'GET /v1/operator/agencies',
+      'GET /v1/operator/documents',
+      'GET /v1/operator/documents/{documentId}',
+      'GET /v1/operator/queues',
+    ],
+    tables: {
+      operators: 'read',
+      agencies: 'read',
+      connections: 'read',
+      exchange: 'read',
+      inbox: 'read',
+    },
+    sendsTo: [],
+    signingKey: [],
+    settings: [ENV.directoryCacheSeconds],
+    // Queue and dead-letter depths for the console.
+    health: true,
+  },
 } as const satisfies Record<FunctionName, FunctionDeclaration>;
 
 /** Plain settings and their defaults, used when the environment is silent. */
@@ -324,6 +465,12 @@ export const SETTING_DEFAULTS: Partial<Record<EnvName, string>> = {
   // Comma-separated ARNs of retired signing keys, still published so that
   // what they signed stays verifiable; the stack fills it from its context.
   [ENV.retiredKeyIds]: '',
+  // Not linked to a national axis unless the deployment says so.
+  [ENV.nationalAxisUrl]: '',
+  [ENV.nationalCredentialsSecret]: '',
+  [ENV.nationalSignaturePolicy]: 'optional',
+  [ENV.nationalFetchLimit]: '50',
+  [ENV.inboxRetentionDays]: '30',
 };
 
 /** The queue a function consumes, if any. */

@@ -1,6 +1,7 @@
 import type {
   Agency,
   AuditEntry,
+  ConnectionRecord,
   DeliveryRecord,
   DirectoryEntry,
   DocumentLinks,
@@ -8,6 +9,8 @@ import type {
   InboxAcknowledgement,
   InboxItem,
   MessageRecord,
+  NationalAgency,
+  OperatorRecord,
   PendingStatus,
   RecipientProgress,
   SignerRecord,
@@ -116,6 +119,15 @@ export interface ExchangeStore {
     pending: PendingStatus,
     dropped: NonNullable<PendingStatus['dropped']>,
   ): Promise<void>;
+
+  /**
+   * Documents received most recently first, across days, for operators.
+   * The cursor is opaque and comes from the previous page.
+   */
+  listRecentDocuments(page: {
+    limit: number;
+    cursor?: string;
+  }): Promise<{ items: DocumentRecord[]; cursor?: string }>;
 
   /** Everything recorded under a document: deliveries, statuses, progress. */
   getTimeline(documentId: string): Promise<{
@@ -228,4 +240,82 @@ export interface RouteRequest {
   readonly documentId: string;
   readonly messageId: string;
   readonly recipientId: string;
+}
+
+/** How the axis got on with each agency; every write is one atomic update. */
+export interface ConnectionLog {
+  /** A message was delivered: consecutive failures go back to 0. */
+  recordDelivery(agencyId: string, at: string): Promise<void>;
+  /** A delivery (or a poll of the national axis) failed: one more consecutive failure. */
+  recordFailure(agencyId: string, at: string, reason: string): Promise<void>;
+  /** A pull agency listed its inbox (or this axis polled the national one successfully). */
+  recordPoll(agencyId: string, at: string): Promise<void>;
+  get(agencyId: string): Promise<ConnectionRecord | undefined>;
+  list(): Promise<ConnectionRecord[]>;
+}
+
+export interface OperatorStore {
+  get(operatorId: string): Promise<OperatorRecord | undefined>;
+  put(operator: OperatorRecord): Promise<void>;
+  list(): Promise<OperatorRecord[]>;
+}
+
+/** An item the national axis holds for this axis (getReceivedEdocList). */
+export interface NationalInboxItem {
+  /** The national axis's own id for the item. */
+  readonly nationalId: string;
+  readonly kind: 'document' | 'status';
+  /** `From/OrganId` of the item, as the national axis reports it. */
+  readonly from: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly receivedAt: string;
+}
+
+/** An item this axis sent to the national axis (getSentEdocList). */
+export interface NationalSentItem {
+  readonly nationalId: string;
+  readonly messageId: string;
+  readonly to: readonly string[];
+  readonly sentAt: string;
+}
+
+/**
+ * The national axis, as its SDK offers it: send, list received, download,
+ * acknowledge (a transport acknowledgement, done or fail), list sent, and the
+ * national agency directory. Documents and statuses are both edXML files.
+ */
+export interface NationalAxis {
+  /**
+   * sendEdoc: hands one edXML file to the national axis for the listed
+   * recipients. `messageId` makes a repeat harmless: the national axis
+   * answers the same id for the same (messageId, recipients).
+   */
+  send(file: {
+    readonly messageId: string;
+    readonly to: readonly string[];
+    readonly bytes: Uint8Array;
+  }): Promise<{ nationalId: string }>;
+  /** getReceivedEdocList: items waiting for this axis, oldest first. */
+  listReceived(limit: number): Promise<NationalInboxItem[]>;
+  /** getEdoc: the exact bytes of one item. */
+  download(nationalId: string): Promise<Uint8Array>;
+  /** updateStatus: `done` removes the item from the list; `fail` says why it was refused. */
+  acknowledge(nationalId: string, result: 'done' | 'fail', reason?: string): Promise<void>;
+  /** getSentEdocList. */
+  listSent(limit: number): Promise<NationalSentItem[]>;
+  /** getAgenciesList. */
+  listAgencies(): Promise<NationalAgency[]>;
+}
+
+/** The national axis refused or could not be reached; `retryable` says whether to try again. */
+export class NationalAxisError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'NationalAxisError';
+  }
 }

@@ -87,6 +87,12 @@ export interface DocumentRecord {
   readonly payloadKey: string;
   readonly createdAt: string;
   readonly state: DocumentState;
+  /**
+   * `national`: fetched from the national axis, sent by an agency that is not
+   * on this axis (`senderId` is then its OrganId, and what goes back to it
+   * goes through the national axis).
+   */
+  readonly origin?: 'local' | 'national';
   /** What verification found about the envelope signature. */
   readonly signature?: SignatureAssessment;
   readonly receipt?: string;
@@ -140,7 +146,7 @@ export interface DeliveryRecord {
   readonly kind: MessageKind;
   readonly state: DeliveryState;
   readonly attempts: number;
-  readonly via?: 'webhook' | 'inbox';
+  readonly via?: 'webhook' | 'inbox' | 'national';
   readonly lastError?: string;
   readonly updatedAt: string;
   readonly deliveredAt?: string;
@@ -247,6 +253,8 @@ export interface InboxItem {
   readonly lastFailureAt?: string;
   /** The agency's own words, stored for operators and never logged. */
   readonly lastFailureReason?: string;
+  /** Set with a done acknowledgement: when the stored item expires (epoch seconds). */
+  readonly expiresAt?: number;
 }
 
 /** What a pull agency says about one inbox item after handling it. */
@@ -265,4 +273,44 @@ export interface DirectoryEntry {
   readonly parentId?: string;
   /** When the operator's last import wrote this entry. */
   readonly importedAt: string;
+}
+
+/** The national axis link's entry among the connections. */
+export const NATIONAL_AXIS_CONNECTION = 'national-axis';
+
+/**
+ * How the axis last got on with an agency (or, under
+ * {@link NATIONAL_AXIS_CONNECTION}, with the national axis): what operators
+ * read to see trouble before the agency calls them.
+ */
+export interface ConnectionRecord {
+  readonly agencyId: string;
+  /** Last message the agency's webhook (or the national axis) took. */
+  readonly lastDeliveryAt?: string;
+  /** Last time a pull agency listed its inbox (or this axis polled the national one). */
+  readonly lastPollAt?: string;
+  readonly lastFailureAt?: string;
+  /** A short reason, never a payload. */
+  readonly lastFailure?: string;
+  /** Failures since the last success; a success sets it back to 0. */
+  readonly consecutiveFailures: number;
+  readonly updatedAt: string;
+}
+
+/** Someone who may use the operator console and its API. */
+export interface OperatorRecord {
+  readonly operatorId: string;
+  readonly name: string;
+  /** Hex SHA-256 of the operator's bearer token: the token itself is never stored. */
+  readonly tokenSha256: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly revokedAt?: string;
+}
+
+/** An agency of the national directory, as the national axis or a file lists it. */
+export interface NationalAgency {
+  readonly agencyId: string;
+  readonly name: string;
+  readonly parentId?: string;
 }

@@ -4,6 +4,7 @@ import type {
   AuditLog,
   ClaimOutcome,
   Clock,
+  ConnectionLog,
   CreateOutcome,
   DeliveryClaim,
   ExchangeStore,
@@ -25,6 +26,7 @@ import type {
 import type {
   Agency,
   AuditEntry,
+  ConnectionRecord,
   DeliveryRecord,
   DirectoryEntry,
   DocumentLinks,
@@ -119,6 +121,15 @@ export class FakeExchange implements ExchangeStore {
   }
   async getDocument(documentId: string) {
     return this.documents.get(documentId);
+  }
+  async listRecentDocuments(page: { limit: number; cursor?: string }) {
+    const all = [...this.documents.values()].sort((a, b) =>
+      b.createdAt.localeCompare(a.createdAt),
+    );
+    const start = page.cursor ? Number(page.cursor) : 0;
+    const items = all.slice(start, start + page.limit);
+    const next = start + items.length;
+    return next < all.length ? { items, cursor: String(next) } : { items };
   }
   async findDocumentsByEdxmlId(fromOrganId: string, edxmlDocumentId: string) {
     const matches = [...this.documents.values()]
@@ -270,6 +281,35 @@ export class FakeNationalDirectory implements NationalDirectory {
   }
   async removeAll(agencyIds: readonly string[]) {
     for (const agencyId of agencyIds) this.entries.delete(agencyId);
+  }
+}
+
+export class FakeConnections implements ConnectionLog {
+  readonly records = new Map<string, ConnectionRecord>();
+
+  private update(agencyId: string, at: string, change: Partial<ConnectionRecord>) {
+    const current = this.records.get(agencyId) ?? { agencyId, consecutiveFailures: 0 };
+    this.records.set(agencyId, { ...current, ...change, updatedAt: at });
+  }
+  async recordDelivery(agencyId: string, at: string) {
+    this.update(agencyId, at, { lastDeliveryAt: at, consecutiveFailures: 0 });
+  }
+  async recordFailure(agencyId: string, at: string, reason: string) {
+    const failures = this.records.get(agencyId)?.consecutiveFailures ?? 0;
+    this.update(agencyId, at, {
+      lastFailureAt: at,
+      lastFailure: reason,
+      consecutiveFailures: failures + 1,
+    });
+  }
+  async recordPoll(agencyId: string, at: string) {
+    this.update(agencyId, at, { lastPollAt: at });
+  }
+  async get(agencyId: string) {
+    return this.records.get(agencyId);
+  }
+  async list() {
+    return [...this.records.values()];
   }
 }
 

@@ -49,9 +49,37 @@ type Item = Record<string, unknown>;
 
 const MAX_DOCUMENTS_PER_KEY = 50;
 
+/** How far back the operators' listing of recent documents looks. */
+const RECENT_DAYS = 30;
+
 function strip<T>(item: Item): T {
-  const { pk: _pk, sk: _sk, edxmlKey: _edxmlKey, ...rest } = item;
+  const { pk: _pk, sk: _sk, edxmlKey: _edxmlKey, createdDay: _createdDay, ...rest } = item;
   return rest as T;
+}
+
+/** Where a listing of recent documents stopped: a day and the last key read in it. */
+interface RecentCursor {
+  readonly day: string;
+  readonly key?: Item;
+}
+
+function encodeCursor(cursor: RecentCursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(text: string): RecentCursor | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as RecentCursor;
+    return /^\d{4}-\d{2}-\d{2}$/.test(parsed.day) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function previousDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - 1);
+  return date.toISOString().slice(0, 10);
 }
 
 export class DynamoExchangeStore implements ExchangeStore {
@@ -70,9 +98,45 @@ export class DynamoExchangeStore implements ExchangeStore {
       pk: docKey(document.documentId),
       sk: META,
       edxmlKey: edxmlKey(document.fromOrganId, document.edxmlDocumentId),
+      createdDay: document.createdAt.slice(0, 10),
       ...document,
     };
     return this.putOnce(item);
+  }
+
+  async listRecentDocuments(page: {
+    limit: number;
+    cursor?: string;
+  }): Promise<{ items: DocumentRecord[]; cursor?: string }> {
+    const today = new Date().toISOString().slice(0, 10);
+    const start = page.cursor ? decodeCursor(page.cursor) : { day: today };
+    if (!start) return { items: [] };
+    const oldest = new Date(Date.now() - RECENT_DAYS * 86_400_000).toISOString().slice(0, 10);
+    const items: DocumentRecord[] = [];
+    let day = start.day;
+    let key = start.key;
+    while (items.length < page.limit && day >= oldest) {
+      const { Items, LastEvaluatedKey } = await documentClient().send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byDay',
+          KeyConditionExpression: 'createdDay = :day',
+          ExpressionAttributeValues: { ':day': day },
+          ScanIndexForward: false,
+          Limit: page.limit - items.length,
+          ...(key ? { ExclusiveStartKey: key } : {}),
+        }),
+      );
+      items.push(...(Items ?? []).map((item) => strip<DocumentRecord>(item)));
+      if (LastEvaluatedKey) {
+        key = LastEvaluatedKey;
+        if (items.length >= page.limit) return { items, cursor: encodeCursor({ day, key }) };
+      } else {
+        key = undefined;
+        day = previousDay(day);
+      }
+    }
+    return day >= oldest ? { items, cursor: encodeCursor({ day }) } : { items };
   }
 
   async getDocument(documentId: string): Promise<DocumentRecord | undefined> {
