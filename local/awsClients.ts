@@ -9,7 +9,7 @@ export const DEFAULT_REGION = 'ap-southeast-1';
 
 export type EnvMap = Readonly<Record<string, string | undefined>>;
 
-export type AwsService = 'SQS' | 'S3' | 'DYNAMODB' | 'KMS';
+export type AwsService = 'SQS' | 'S3' | 'DYNAMODB' | 'KMS' | 'SECRETS_MANAGER';
 
 export interface ClientSettings {
   region?: string;

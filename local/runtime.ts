@@ -1,14 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
-import { FUNCTIONS, type FunctionName, QUEUES, type QueueName } from '#shared/config/wiring';
+import type { APIGatewayProxyEventV2, ScheduledEvent, SQSEvent } from 'aws-lambda';
+import {
+  ENV,
+  FUNCTIONS,
+  type FunctionDeclaration,
+  type FunctionName,
+  QUEUES,
+  type QueueName,
+} from '#shared/config/wiring';
 import { resetDependencies } from '#shared/runtime/dependencies';
 import { type Emulators, startEmulators } from './emulators';
 import { type HttpApi, type HttpRoute, startHttpApi } from './httpApi';
 import type { LambdaHandler } from './lambdaContext';
+import { type NationalLinkSettings, storeNationalCredentials } from './nationalCredentials';
 import { applyToProcessEnv } from './processEnv';
 import { type ProvisionedAxis, provisionAxis } from './provision';
+import { type Scheduler, startScheduler } from './scheduler';
 import { type SqsPoller, startSqsPoller } from './sqsPoller';
 
 // biome-ignore lint/suspicious/noExplicitAny: each function takes its own event type.
@@ -30,6 +39,18 @@ export interface LocalAxisOptions {
   readonly handlers?: Partial<Record<FunctionName, AnyHandler>>;
   /** Handler and poller failures; by default they are written to stderr. */
   readonly onError?: (error: unknown, source: string) => void;
+  /**
+   * Links the axis to a national axis (locally, the simulator): its URL and
+   * this axis's credentials there, stored in the emulated Secrets Manager.
+   * Without it, functions that talk to the national axis do not run.
+   */
+  readonly national?: NationalLinkSettings;
+  /**
+   * Milliseconds between runs of scheduled functions, by name, instead of
+   * their wiring's `scheduleMinutes` (the demo polls the national axis every
+   * second, tests mostly call `runScheduled`).
+   */
+  readonly scheduleEveryMs?: Partial<Record<FunctionName, number>>;
 }
 
 export interface LocalAxis {
@@ -39,6 +60,8 @@ export interface LocalAxis {
   readonly env: Record<string, string>;
   readonly provisioned: ProvisionedAxis;
   readonly emulators: Emulators;
+  /** Runs a scheduled function now, as its EventBridge rule would, and waits for it. */
+  runScheduled(name: FunctionName): Promise<void>;
   /** Stops pollers and HTTP, removes the resources, restores process.env, stops owned emulators. */
   stop(): Promise<void>;
 }
@@ -67,12 +90,18 @@ async function importHandler(fn: FunctionName): Promise<AnyHandler> {
   return module.handler as AnyHandler;
 }
 
-/** Functions the local axis runs: those with routes and those consuming a queue. */
-function activeFunctions(): FunctionName[] {
+/**
+ * Functions the local axis runs: those with routes, those consuming a queue
+ * and those on a schedule; those that talk to the national axis only when
+ * the axis is linked to one.
+ */
+function activeFunctions(linked: boolean): FunctionName[] {
   const consumers = new Set(Object.values(QUEUES).map((queue) => queue.consumer as FunctionName));
-  return (Object.keys(FUNCTIONS) as FunctionName[]).filter(
-    (fn) => FUNCTIONS[fn].routes.length > 0 || consumers.has(fn),
-  );
+  return (Object.keys(FUNCTIONS) as FunctionName[]).filter((fn) => {
+    const declaration: FunctionDeclaration = FUNCTIONS[fn];
+    if (declaration.routes.length > 0 || consumers.has(fn)) return true;
+    return declaration.scheduleMinutes !== undefined && (linked || !declaration.national);
+  });
 }
 
 /**
@@ -118,12 +147,27 @@ export async function startLocalAxis(options: LocalAxisOptions = {}): Promise<Lo
     // Owned embedded emulators vanish with their data; anything else is cleaned up.
     if (!(ownsEmulators && emulators.embedded)) cleanups.push(() => provisioned.teardown());
     cleanups.push(applyToProcessEnv(provisioned.env));
+    const nationalEnv: Record<string, string> = {};
+    if (options.national) {
+      const stored = await storeNationalCredentials(
+        `lienthong-${prefix}-national-axis`,
+        options.national,
+        emulators.env,
+      );
+      if (!(ownsEmulators && emulators.embedded)) cleanups.push(stored.remove);
+      nationalEnv[ENV.nationalAxisUrl] = options.national.url;
+      nationalEnv[ENV.nationalCredentialsSecret] = stored.arn;
+      if (options.national.signaturePolicy) {
+        nationalEnv[ENV.nationalSignaturePolicy] = options.national.signaturePolicy;
+      }
+      cleanups.push(applyToProcessEnv(nationalEnv));
+    }
     // Handlers keep their adapters for the life of the process, as in Lambda;
     // a new axis in the same process must not reuse the last one's names.
     resetDependencies();
     cleanups.push(resetDependencies);
 
-    const functions = activeFunctions();
+    const functions = activeFunctions(options.national !== undefined);
     const loaded = await Promise.all(
       functions.map(
         async (fn) => [fn, options.handlers?.[fn] ?? (await importHandler(fn))] as const,
@@ -159,6 +203,24 @@ export async function startLocalAxis(options: LocalAxisOptions = {}): Promise<Lo
     cleanups.push(async () => {
       await Promise.all(pollers.map((poller) => poller.stop()));
     });
+    const scheduler: Scheduler = startScheduler(
+      functions.flatMap((fn) => {
+        const minutes = (FUNCTIONS[fn] as FunctionDeclaration).scheduleMinutes;
+        if (minutes === undefined) return [];
+        return [
+          {
+            name: fn,
+            functionName: deployedName(prefix, fn),
+            handler: handlers[fn] as LambdaHandler<ScheduledEvent, unknown>,
+            timeoutSeconds: FUNCTIONS[fn].timeoutSeconds,
+            memoryMb: FUNCTIONS[fn].memoryMb,
+            everyMs: options.scheduleEveryMs?.[fn] ?? minutes * 60_000,
+          },
+        ];
+      }),
+      (error, name) => report(error, `scheduled ${name}`),
+    );
+    cleanups.push(() => scheduler.stop());
     // Started last so it is closed first: no new work arrives while pollers drain.
     const http: HttpApi = await startHttpApi({
       port: options.port,
@@ -169,9 +231,10 @@ export async function startLocalAxis(options: LocalAxisOptions = {}): Promise<Lo
 
     return {
       url: http.url,
-      env: { ...emulators.env, ...provisioned.env },
+      env: { ...emulators.env, ...provisioned.env, ...nationalEnv },
       provisioned,
       emulators,
+      runScheduled: (name) => scheduler.runNow(name),
       stop,
     };
   } catch (error) {

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -11,16 +13,18 @@ import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type {
   Access,
+  EnvName,
   FunctionDeclaration,
   FunctionName,
   QueueName,
   TableName,
 } from '#shared/config/wiring';
-import { ENV, QUEUES, SETTING_DEFAULTS, TABLES } from '#shared/config/wiring';
+import { ENV, FUNCTIONS, QUEUES, SETTING_DEFAULTS, TABLES } from '#shared/config/wiring';
 import {
   constructIdOf,
   functionEntries,
@@ -77,9 +81,15 @@ export interface FunctionsProps {
   readonly tables: Record<TableName, ITable>;
   readonly payloadBucket: IBucket;
   readonly queues: Record<QueueName, IQueue>;
+  readonly deadLetterQueues: Record<QueueName, IQueue>;
   readonly signingKey: IKey;
   /** Retired signing keys, still published so that what they signed stays verifiable. */
   readonly retiredSigningKeyArns: readonly string[];
+  /**
+   * The national axis link: its base URL (undefined when this axis is not
+   * linked) and the secret holding this axis's system id and HMAC key.
+   */
+  readonly national: { readonly url: string | undefined; readonly credentials: ISecret };
 }
 
 /**
@@ -102,6 +112,9 @@ export class Functions extends Construct {
       const fn = this.createFunction(name, declaration, props);
       grantDeclaredAccess(fn, declaration, props);
       functions[name] = fn;
+      if (declaration.scheduleMinutes !== undefined) {
+        this.schedule(name, fn, declaration.scheduleMinutes, props);
+      }
     }
     this.functions = functions as Record<FunctionName, NodejsFunction>;
 
@@ -115,6 +128,26 @@ export class Functions extends Construct {
         }),
       );
     }
+  }
+
+  /**
+   * An EventBridge rule that runs the function every `minutes`. The national
+   * axis poll is only scheduled when the stack is linked to a national axis:
+   * otherwise it would wake up every minute to do nothing.
+   */
+  private schedule(
+    name: FunctionName,
+    fn: NodejsFunction,
+    minutes: number,
+    props: FunctionsProps,
+  ): void {
+    const declaration = FUNCTIONS[name] as FunctionDeclaration;
+    if (declaration.national && props.national.url === undefined) return;
+    new Rule(this, `${constructIdOf(name)}Schedule`, {
+      description: `Runs lienthong ${name} every ${minutes} minute(s)`,
+      schedule: Schedule.rate(Duration.minutes(minutes)),
+      targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
+    });
   }
 
   private createFunction(
@@ -179,11 +212,18 @@ function environmentOf(
   if (declaration.health) {
     setHealthEnvironment(environment, props);
   }
-  for (const setting of declaration.settings) {
+  const settings = new Set<EnvName>(declaration.settings);
+  if (declaration.national) {
+    settings.add(ENV.nationalAxisUrl);
+    set(ENV.nationalCredentialsSecret, props.national.credentials.secretArn);
+  }
+  for (const setting of settings) {
     const value =
       setting === ENV.retiredKeyIds
         ? props.retiredSigningKeyArns.join(',')
-        : SETTING_DEFAULTS[setting];
+        : setting === ENV.nationalAxisUrl
+          ? (props.national.url ?? '')
+          : SETTING_DEFAULTS[setting];
     if (value === undefined) {
       throw new Error(`Setting ${setting} has no entry in SETTING_DEFAULTS`);
     }
@@ -213,6 +253,10 @@ function grantDeclaredAccess(
   if (declaration.health) {
     grantHealthChecks(fn, props);
   }
+  if (declaration.national) {
+    // The secret only: its key is the account's default Secrets Manager key.
+    props.national.credentials.grantRead(fn);
+  }
   if (declaration.signingKey.includes('getPublicKey') && props.retiredSigningKeyArns.length > 0) {
     fn.addToRolePolicy(
       new PolicyStatement({
@@ -234,6 +278,7 @@ function setHealthEnvironment(environment: Record<string, string>, props: Functi
   }
   for (const [queue, declaration] of queueEntries()) {
     environment[declaration.env] ??= props.queues[queue].queueUrl;
+    environment[declaration.deadLetterEnv] ??= props.deadLetterQueues[queue].queueUrl;
   }
   environment[ENV.payloadBucket] ??= props.payloadBucket.bucketName;
   environment[ENV.signingKeyId] ??= props.signingKey.keyArn;
@@ -250,6 +295,7 @@ function grantHealthChecks(fn: NodejsFunction, props: FunctionsProps): void {
   }
   for (const [queue] of queueEntries()) {
     props.queues[queue].grant(fn, 'sqs:GetQueueAttributes');
+    props.deadLetterQueues[queue].grant(fn, 'sqs:GetQueueAttributes');
   }
   fn.addToRolePolicy(
     new PolicyStatement({

@@ -1,6 +1,7 @@
 import type { StackProps } from 'aws-cdk-lib';
 import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { Api } from './Api';
 import { queueEntries, tableEntries } from './declarations';
@@ -26,6 +27,8 @@ export class LienthongStack extends Stack {
   readonly functions: Functions;
   readonly api: Api;
   readonly monitoring: Monitoring;
+  /** This axis's system id and HMAC key at the national axis, which issues them. */
+  readonly nationalCredentials: Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -41,12 +44,23 @@ export class LienthongStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.queues = new Queues(this, 'Queues');
+    // Created empty of real values: the operator puts the system id and key
+    // the national axis issued (`aws secretsmanager put-secret-value`), so
+    // they never pass through code, templates or the CDK context.
+    this.nationalCredentials = new Secret(this, 'NationalAxisCredentials', {
+      description: 'lienthong: system id and HMAC-SHA256 key issued by the national axis',
+      secretObjectValue: {},
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const nationalAxisUrl = contextString(this, 'lienthong:nationalAxisUrl');
     this.functions = new Functions(this, 'Functions', {
       tables: this.storage.tables,
       payloadBucket: this.storage.payloadBucket,
       queues: this.queues.queues,
+      deadLetterQueues: this.queues.deadLetterQueues,
       signingKey: this.signingKey,
       retiredSigningKeyArns: retiredSigningKeyArns(this),
+      national: { url: nationalAxisUrl, credentials: this.nationalCredentials },
     });
     this.api = new Api(this, 'Api', { functions: this.functions.functions });
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -55,6 +69,7 @@ export class LienthongStack extends Stack {
       deadLetterQueues: this.queues.deadLetterQueues,
       httpApi: this.api.httpApi,
       alarmEmail: contextString(this, 'lienthong:alarmEmail'),
+      nationalLinked: nationalAxisUrl !== undefined,
     });
     acknowledgeNagFindings(this);
 
@@ -64,6 +79,9 @@ export class LienthongStack extends Stack {
   private addOutputs(): void {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'SigningKeyArn', { value: this.signingKey.keyArn });
+    new CfnOutput(this, 'NationalAxisCredentialsSecretArn', {
+      value: this.nationalCredentials.secretArn,
+    });
     new CfnOutput(this, 'PayloadBucketName', { value: this.storage.payloadBucket.bucketName });
     // Operators subscribe pagers or chat to the topic; the dashboard is where alarms lead.
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });

@@ -1,5 +1,6 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Stack, Validations } from 'aws-cdk-lib';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import type { Api } from './Api';
 import type { Functions } from './Functions';
@@ -18,6 +19,7 @@ export interface NagScope {
   readonly storage: Storage;
   readonly functions: Functions;
   readonly api: Api;
+  readonly nationalCredentials: ISecret;
 }
 
 /** Records every accepted cdk-nag finding on the construct it concerns. */
@@ -25,6 +27,14 @@ export function acknowledgeNagFindings(scope: NagScope): void {
   acknowledgeStorage(scope.storage);
   acknowledgeFunctions(scope.functions, scope.storage);
   acknowledgeApi(scope.api);
+  Validations.of(scope.nationalCredentials).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'The national axis issues this system id and HMAC key and must change them on its ' +
+      'side at the same moment: a rotation Lambda here could not do that. Operators put the ' +
+      'issued values with PutSecretValue when the national axis rotates them; functions ' +
+      'read the secret again within five minutes.',
+  });
 }
 
 function acknowledgeStorage(storage: Storage): void {

@@ -1,8 +1,10 @@
 import type { RouteRequest } from '#shared/domain/ports';
+import { NATIONAL_AXIS_CONNECTION } from '#shared/domain/records';
 import { logger } from '#shared/observability/logger';
 import { countMetric, countMetricBy, METRIC } from '#shared/observability/metrics';
 import { hasStringFields, sqsHandler } from '#shared/queue/sqsHandler';
-import { DeliveryInProgressError, routeMessage } from '#shared/services/routeMessage';
+import type { Dependencies } from '#shared/runtime/dependencies';
+import { connectionOf, DeliveryInProgressError, routeMessage } from '#shared/services/routeMessage';
 
 const parse = (value: unknown): RouteRequest | undefined =>
   hasStringFields(value, ['documentId', 'messageId', 'recipientId'])
@@ -23,12 +25,24 @@ export const handler = sqsHandler(parse, async ({ body, deps, receiveCount }) =>
     clock: deps.clock,
     maxReceiveCount: deps.routeMaxReceiveCount,
     leaseMs: deps.deliveryLeaseMs,
+    connections: deps.connections,
+    nationalDirectory: deps.nationalDirectory,
+    national: deps.national,
   };
-  const outcome = await routeMessage(routeDeps, body, receiveCount).catch((error: unknown) => {
-    countDeliveryFailure(error, body.recipientId, receiveCount >= routeDeps.maxReceiveCount);
-    throw error;
-  });
-  if (outcome === 'delivered') countMetric(METRIC.deliveriesSucceeded);
+  const outcome = await routeMessage(routeDeps, body, receiveCount).catch(
+    async (error: unknown) => {
+      countDeliveryFailure(error, body.recipientId, receiveCount >= routeDeps.maxReceiveCount);
+      await publishConsecutiveFailures(deps, body.recipientId);
+      throw error;
+    },
+  );
+  if (outcome === 'delivered') {
+    countMetric(METRIC.deliveriesSucceeded);
+    const connection = await connectionOf(deps, body.recipientId);
+    if (connection === NATIONAL_AXIS_CONNECTION) countMetric(METRIC.nationalForwarded);
+    // A success brings the agency's run of failures back to 0 for the alarm.
+    countMetric(METRIC.agencyConsecutiveFailures, 0);
+  }
   logger.info('message routed', {
     documentId: body.documentId,
     messageId: body.messageId,
@@ -47,4 +61,21 @@ function countDeliveryFailure(error: unknown, agencyId: string, last: boolean): 
   countMetric(METRIC.deliveriesFailed);
   countMetricBy(METRIC.deliveriesFailed, 'agencyId', agencyId);
   if (last) countMetric(METRIC.deliveriesDeadLettered);
+}
+
+/**
+ * The failing connection's run of consecutive failures, for the alarm on
+ * any agency failing; the agency id goes to the log, not to a dimension.
+ */
+async function publishConsecutiveFailures(deps: Dependencies, recipientId: string): Promise<void> {
+  const connection = await connectionOf(deps, recipientId);
+  const record = await deps.connections.get(connection);
+  if (record === undefined) return;
+  countMetric(METRIC.agencyConsecutiveFailures, record.consecutiveFailures);
+  if (connection === NATIONAL_AXIS_CONNECTION) countMetric(METRIC.nationalLinkFailures);
+  logger.warn('delivery failing', {
+    agencyId: recipientId,
+    connection,
+    consecutiveFailures: record.consecutiveFailures,
+  });
 }

@@ -7,7 +7,17 @@ import { submitDocument } from '#shared/services/submitDocument';
 
 /** POST /v1/documents: an agency sends an edXML document. */
 export const handler = apiHandler(async ({ caller, deps, body }) => {
-  const result = await submitDocument(deps, caller, body).catch((error: unknown) => {
+  const submitDeps = {
+    directory: deps.directory,
+    payloads: deps.payloads,
+    exchange: deps.exchange,
+    verifyQueue: deps.verifyQueue,
+    clock: deps.clock,
+    // Recipients known only nationally are accepted when the link exists.
+    nationalLinked: deps.nationalLinked,
+    nationalDirectory: deps.nationalDirectory,
+  };
+  const result = await submitDocument(submitDeps, caller, body).catch((error: unknown) => {
     // A refused document is counted by the reason's code, never by its content.
     if (error instanceof AxisError) {
       countMetric(METRIC.documentsRejected);

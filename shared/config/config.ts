@@ -1,4 +1,4 @@
-import { type SignaturePolicy, SIGNATURE_POLICIES } from '../domain/records';
+import { SIGNATURE_POLICIES, type SignaturePolicy } from '../domain/records';
 import { ENV, type EnvName, SETTING_DEFAULTS } from './wiring';
 
 /**

@@ -157,6 +157,7 @@ export type FunctionName =
   | 'health'
   | 'healthMonitor'
   | 'federation'
+  | 'directorySync'
   | 'openapi'
   | 'console'
   | 'operator';
@@ -407,6 +408,19 @@ export const FUNCTIONS = {
     settings: [ENV.directoryCacheSeconds, ENV.nationalFetchLimit],
     national: true,
     scheduleMinutes: 1,
+  },
+  directorySync: {
+    entry: 'functions/directory-sync/index.ts',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    // Replaces the national directory with the national axis's own list.
+    routes: [],
+    tables: { nationalDirectory: 'readWrite' },
+    sendsTo: [],
+    signingKey: [],
+    settings: [],
+    national: true,
+    scheduleMinutes: 360,
   },
   openapi: {
     entry: 'functions/openapi/index.ts',

@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   BODY_DIGEST_MISMATCH: 401,
   BAD_REQUEST_SIGNATURE: 401,
   REPLAYED_REQUEST: 401,
+  // an operator route without a valid, unrevoked operator bearer token
+  OPERATOR_UNAUTHENTICATED: 401,
   SENDER_MISMATCH: 403,
   NOT_A_RECIPIENT: 403,
   FORBIDDEN: 403,
@@ -32,6 +34,8 @@ export const ERROR_CODES = {
   // 413/415/422: understood, but not acceptable
   PAYLOAD_TOO_LARGE: 413,
   UNKNOWN_RECIPIENT: 422,
+  // a file from the national axis addressed to no agency of this axis
+  NO_LOCAL_RECIPIENT: 422,
   UNKNOWN_DOCUMENT: 422,
   // 429: a bound on what the axis keeps for one caller's purpose
   TOO_MANY_PENDING_STATUSES: 429,

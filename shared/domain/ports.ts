@@ -26,6 +26,8 @@ export interface AgencyDirectory {
   get(agencyId: string): Promise<Agency | undefined>;
   /** Registers or replaces an agency. */
   put(agency: Agency): Promise<void>;
+  /** Every registered agency, for operators; a few hundred at most, in no set order. */
+  list(): Promise<Agency[]>;
 }
 
 export interface PayloadStore {
@@ -258,6 +260,32 @@ export interface OperatorStore {
   get(operatorId: string): Promise<OperatorRecord | undefined>;
   put(operator: OperatorRecord): Promise<void>;
   list(): Promise<OperatorRecord[]>;
+}
+
+/** How much work waits in one of the axis's queues, as SQS counts it (approximately). */
+export interface QueueDepth {
+  /** The queue's name in the wiring, e.g. `route`. */
+  readonly queue: string;
+  /** Messages waiting to be received. */
+  readonly visible: number;
+  /** Messages received by a consumer and not yet deleted or returned. */
+  readonly inFlight: number;
+  /** Messages sent with a delay that has not run out yet. */
+  readonly delayed: number;
+  /**
+   * Age of the oldest waiting message, when the source can tell; SQS's
+   * GetQueueAttributes cannot (that is a CloudWatch metric), so its adapter
+   * leaves it out.
+   */
+  readonly oldestMessageAgeSeconds?: number;
+  /** Messages given up on after `maxReceiveCount` receives. */
+  readonly deadLetter: { readonly visible: number };
+}
+
+/** Read-only counts of the work queues and their dead-letter queues, for operators. */
+export interface QueueDepths {
+  /** One entry per queue, in the wiring's order. */
+  list(): Promise<QueueDepth[]>;
 }
 
 /** An item the national axis holds for this axis (getReceivedEdocList). */

@@ -147,6 +147,8 @@ export interface DeliveryRecord {
   readonly state: DeliveryState;
   readonly attempts: number;
   readonly via?: 'webhook' | 'inbox' | 'national';
+  /** The national axis's id for the file, when it was forwarded there. */
+  readonly nationalId?: string;
   readonly lastError?: string;
   readonly updatedAt: string;
   readonly deliveredAt?: string;
@@ -259,7 +261,15 @@ export interface InboxItem {
 
 /** What a pull agency says about one inbox item after handling it. */
 export type InboxAcknowledgement =
-  | { readonly result: 'done'; readonly at: string }
+  | {
+      readonly result: 'done';
+      readonly at: string;
+      /**
+       * When the stored item may expire (epoch seconds): `at` plus the inbox
+       * retention. Without it the done item is kept for good.
+       */
+      readonly expiresAt?: number;
+    }
   | { readonly result: 'failed'; readonly at: string; readonly reason?: string };
 
 /**

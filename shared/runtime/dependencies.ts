@@ -1,27 +1,36 @@
 import { DynamoAgencyDirectory } from '../adapters/dynamodb/DynamoAgencyDirectory';
 import { DynamoAuditLog } from '../adapters/dynamodb/DynamoAuditLog';
+import { DynamoConnectionLog } from '../adapters/dynamodb/DynamoConnectionLog';
 import { DynamoExchangeStore } from '../adapters/dynamodb/DynamoExchangeStore';
 import { DynamoInboxStore } from '../adapters/dynamodb/DynamoInboxStore';
 import { DynamoNationalDirectory } from '../adapters/dynamodb/DynamoNationalDirectory';
 import { DynamoNonceStore } from '../adapters/dynamodb/DynamoNonceStore';
+import { DynamoOperatorStore } from '../adapters/dynamodb/DynamoOperatorStore';
 import { DynamoSignerRegistry } from '../adapters/dynamodb/DynamoSignerRegistry';
 import { FetchWebhookClient } from '../adapters/http/FetchWebhookClient';
+import { HttpNationalAxis } from '../adapters/http/HttpNationalAxis';
 import { KmsPublicKeys } from '../adapters/kms/KmsPublicKeys';
 import { KmsSigner } from '../adapters/kms/KmsSigner';
 import { S3PayloadStore } from '../adapters/s3/S3PayloadStore';
 import { S3TrustStore } from '../adapters/s3/S3TrustStore';
+import { nationalCredentialsFromSecret } from '../adapters/secretsmanager/SecretsManagerNationalCredentials';
+import { SqsQueueDepths } from '../adapters/sqs/SqsQueueDepths';
 import { SqsWorkQueue } from '../adapters/sqs/SqsWorkQueue';
 import { readConfig } from '../config/config';
 import type {
   AgencyDirectory,
   AuditLog,
   Clock,
+  ConnectionLog,
   ExchangeStore,
   InboxStore,
+  NationalAxis,
   NationalDirectory,
   NonceStore,
+  OperatorStore,
   PayloadStore,
   PublicKeySource,
+  QueueDepths,
   RouteRequest,
   Signer,
   SignerRegistry,
@@ -30,6 +39,7 @@ import type {
   WebhookClient,
   WorkQueue,
 } from '../domain/ports';
+import type { SignaturePolicy } from '../domain/records';
 import { CachingAgencyDirectory } from '../services/CachingAgencyDirectory';
 
 /**
@@ -55,10 +65,26 @@ export interface Dependencies {
   readonly webhook: WebhookClient;
   readonly publicKeys: PublicKeySource;
   readonly clock: Clock;
+  /** How the axis last got on with each agency and the national axis. */
+  readonly connections: ConnectionLog;
+  /** Operators of the console and the hashes of their tokens. */
+  readonly operators: OperatorStore;
+  /** Counts of the work and dead-letter queues, for operators. */
+  readonly queueDepths: QueueDepths;
   readonly maxBodyBytes: number;
   readonly routeMaxReceiveCount: number;
   /** How long a delivery attempt holds its claim: the webhook timeout and a margin. */
   readonly deliveryLeaseMs: number;
+  /** Days an inbox item acknowledged as done stays stored before it expires. */
+  readonly inboxRetentionDays: number;
+  /** The national axis, or undefined when this axis is not linked to one. */
+  readonly national: NationalAxis | undefined;
+  /** Whether this axis is linked to a national axis (needs only its URL setting). */
+  readonly nationalLinked: boolean;
+  /** The signature policy for documents that come from the national axis. */
+  readonly nationalSignaturePolicy: SignaturePolicy;
+  /** Items taken from the national axis per scheduled poll. */
+  readonly nationalFetchLimit: number;
 }
 
 /** Time for the work around a webhook call: the payload read, the signature, the record. */
@@ -104,7 +130,28 @@ export function createDependencies(env: Record<string, string | undefined> = pro
   const routeQueue = memo(() => new SqsWorkQueue<RouteRequest>(config.routeQueueUrl));
   const signer = memo(() => new KmsSigner(config.signingKeyId));
   const webhook = memo(() => new FetchWebhookClient(config.webhookTimeoutMs));
+  // Credentials are read from Secrets Manager on the first call, not here:
+  // a function that only checks whether the link exists needs no secret.
+  const national = memo((): NationalAxis | undefined => {
+    const url = config.nationalAxisUrl;
+    if (url === undefined) return undefined;
+    const credentials = nationalCredentialsFromSecret(config.nationalCredentialsSecret);
+    return new HttpNationalAxis(url, credentials);
+  });
   const publicKeys = memo(() => new KmsPublicKeys([config.signingKeyId, ...config.retiredKeyIds]));
+  const connections = memo(() => new DynamoConnectionLog(config.connectionsTable));
+  const operators = memo(() => new DynamoOperatorStore(config.operatorsTable));
+  const queueDepths = memo(
+    () =>
+      new SqsQueueDepths([
+        {
+          name: 'verify',
+          url: config.verifyQueueUrl,
+          deadLetterUrl: config.verifyDeadLetterQueueUrl,
+        },
+        { name: 'route', url: config.routeQueueUrl, deadLetterUrl: config.routeDeadLetterQueueUrl },
+      ]),
+  );
   const deps: Dependencies = {
     get directory() {
       return directory();
@@ -149,6 +196,15 @@ export function createDependencies(env: Record<string, string | undefined> = pro
       return publicKeys();
     },
     clock: systemClock,
+    get connections() {
+      return connections();
+    },
+    get operators() {
+      return operators();
+    },
+    get queueDepths() {
+      return queueDepths();
+    },
     get maxBodyBytes() {
       return config.maxBodyBytes;
     },
@@ -157,6 +213,21 @@ export function createDependencies(env: Record<string, string | undefined> = pro
     },
     get deliveryLeaseMs() {
       return config.webhookTimeoutMs + DELIVERY_LEASE_MARGIN_MS;
+    },
+    get inboxRetentionDays() {
+      return config.inboxRetentionDays;
+    },
+    get national() {
+      return national();
+    },
+    get nationalLinked() {
+      return config.nationalAxisUrl !== undefined;
+    },
+    get nationalSignaturePolicy() {
+      return config.nationalSignaturePolicy;
+    },
+    get nationalFetchLimit() {
+      return config.nationalFetchLimit;
     },
   };
   return deps;

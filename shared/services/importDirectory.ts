@@ -27,6 +27,14 @@ export function parseDirectoryFile(text: string): DirectoryFileEntry[] {
   } catch {
     throw invalid('the directory file is not JSON');
   }
+  return checkDirectoryEntries(value);
+}
+
+/**
+ * Checks entries in the national directory's shape, from a file or from the
+ * national axis's own directory call.
+ */
+export function checkDirectoryEntries(value: unknown): DirectoryFileEntry[] {
   if (!Array.isArray(value)) throw invalid('the directory file must be a JSON array');
   const seen = new Set<string>();
   const entries = value.map((raw: unknown, index): DirectoryFileEntry => {

@@ -1,14 +1,22 @@
 import type {
   AgencyDirectory,
   Clock,
+  ConnectionLog,
   ExchangeStore,
   InboxStore,
+  NationalAxis,
+  NationalDirectory,
   PayloadStore,
   RouteRequest,
   Signer,
   WebhookClient,
 } from '../domain/ports';
-import type { Agency, DeliveryRecord, MessageRecord } from '../domain/records';
+import {
+  type Agency,
+  type DeliveryRecord,
+  type MessageRecord,
+  NATIONAL_AXIS_CONNECTION,
+} from '../domain/records';
 import { DELIVERY_TYPE, signStatement } from './axisSignature';
 
 export interface RouteMessageDeps {
@@ -26,7 +34,21 @@ export interface RouteMessageDeps {
    * shorter than the queue's visibility timeout.
    */
   readonly leaseMs: number;
+  /** Where each agency's last delivery and consecutive failures are kept. */
+  readonly connections?: ConnectionLog;
+  /**
+   * The national axis and its directory, when this axis is linked to it: a
+   * recipient that is no agency here but is in the national directory is
+   * forwarded there.
+   */
+  readonly national?: NationalAxis;
+  readonly nationalDirectory?: NationalDirectory;
 }
+
+/** Who takes a delivery: an agency of this axis, or the national axis for one of its agencies. */
+type Destination =
+  | { readonly kind: 'agency'; readonly agency: Agency }
+  | { readonly kind: 'national'; readonly national: NationalAxis };
 
 export type RouteOutcome = 'delivered' | 'already-delivered';
 
@@ -102,18 +124,23 @@ export async function routeMessage(
     attempts: claim.attempts,
   };
 
+  let connectionId = recipientId;
   try {
-    const agency = await deps.directory.get(recipientId);
-    if (!agency) throw new DeliveryFailedError(`agency ${recipientId} is not registered`);
-    const via = await deliver(deps, agency, message);
+    const destination = await destinationOf(deps, recipientId, documentId);
+    if (destination.kind === 'national') connectionId = NATIONAL_AXIS_CONNECTION;
+    const outcome =
+      destination.kind === 'agency'
+        ? { via: await deliver(deps, destination.agency, message) }
+        : await forward(deps, destination.national, recipientId, message);
     const deliveredAt = deps.clock.now().toISOString();
     await deps.exchange.putDelivery({
       ...base,
       state: 'delivered',
-      via,
+      ...outcome,
       updatedAt: deliveredAt,
       deliveredAt,
     });
+    await deps.connections?.recordDelivery(connectionId, deliveredAt);
     return 'delivered';
   } catch (error) {
     const failed: DeliveryRecord = {
@@ -123,8 +150,70 @@ export async function routeMessage(
       updatedAt: deps.clock.now().toISOString(),
     };
     await deps.exchange.putDelivery(failed);
+    await deps.connections?.recordFailure(connectionId, failed.updatedAt, failed.lastError ?? '');
     throw error;
   }
+}
+
+/**
+ * The connection a delivery to `recipientId` goes through: the agency's own,
+ * or the national axis link's for an agency reached through it.
+ */
+export async function connectionOf(
+  deps: Pick<RouteMessageDeps, 'directory'>,
+  recipientId: string,
+): Promise<string> {
+  return (await deps.directory.get(recipientId)) ? recipientId : NATIONAL_AXIS_CONNECTION;
+}
+
+/**
+ * An agency of this axis gets the message itself. Any other recipient is
+ * reached through the national axis when it is in the national directory,
+ * or when it sent the document through the national axis in the first place
+ * (statuses go back to it, even before the directory lists it).
+ */
+async function destinationOf(
+  deps: RouteMessageDeps,
+  recipientId: string,
+  documentId: string,
+): Promise<Destination> {
+  const agency = await deps.directory.get(recipientId);
+  if (agency) return { kind: 'agency', agency };
+  if (deps.national) {
+    if (await deps.nationalDirectory?.get(recipientId)) {
+      return { kind: 'national', national: deps.national };
+    }
+    const document = await deps.exchange.getDocument(documentId);
+    if (document?.origin === 'national' && document.senderId === recipientId) {
+      return { kind: 'national', national: deps.national };
+    }
+  }
+  throw new DeliveryFailedError(
+    `agency ${recipientId} is not registered here${deps.national ? ' nor in the national directory' : ''}`,
+  );
+}
+
+/**
+ * Hands the message to the national axis for one of its agencies. The file
+ * goes as it was received (documents and statuses are both edXML); the
+ * message id and recipient make a repeat return the same national id.
+ */
+async function forward(
+  deps: RouteMessageDeps,
+  national: NationalAxis,
+  recipientId: string,
+  message: MessageRecord,
+): Promise<Pick<DeliveryRecord, 'via' | 'nationalId'>> {
+  if (message.kind === 'rejection') {
+    throw new DeliveryFailedError('the national axis carries edXML files, not rejections');
+  }
+  const bytes = await deps.payloads.get(message.payloadKey);
+  const { nationalId } = await national.send({
+    messageId: message.messageId,
+    to: [recipientId],
+    bytes,
+  });
+  return { via: 'national', nationalId };
 }
 
 async function deliver(

@@ -4,12 +4,14 @@ import type {
   AgencyDirectory,
   Clock,
   ExchangeStore,
+  NationalDirectory,
   PayloadStore,
   VerifyRequest,
   WorkQueue,
 } from '../domain/ports';
 import { type Agency, type DocumentRecord, speaksFor } from '../domain/records';
 import { parseDocument } from '../edxml/parseEdxml';
+import type { EdxmlDocument } from '../edxml/types';
 
 export interface SubmitDocumentDeps {
   readonly directory: AgencyDirectory;
@@ -17,6 +19,13 @@ export interface SubmitDocumentDeps {
   readonly exchange: ExchangeStore;
   readonly verifyQueue: WorkQueue<VerifyRequest>;
   readonly clock: Clock;
+  /**
+   * When this axis is linked to the national axis, recipients that are not
+   * agencies of this axis but are in the national directory are accepted,
+   * and reached through the national axis.
+   */
+  readonly nationalLinked?: boolean;
+  readonly nationalDirectory?: NationalDirectory;
 }
 
 export interface SubmitDocumentResult {
@@ -49,10 +58,63 @@ export async function submitDocument(
     );
   }
   const recipients = [...new Set(edxml.to.map((organ) => organ.organId))];
-  await requireKnownAgencies(deps.directory, recipients);
+  await requireReachable(deps, recipients);
+  return recordDocument(
+    deps,
+    { senderId: caller.agencyId, origin: 'local' },
+    edxml,
+    body,
+    recipients,
+  );
+}
 
+/**
+ * Accepts a document that the national axis holds for this axis's agencies:
+ * its sender is an agency of another system, named by `From/OrganId`, and it
+ * goes to the recipients that are agencies here (the national axis delivers
+ * to the others itself). Then it follows the same path as a submitted one.
+ *
+ * @throws AxisError SENDER_MISMATCH when `From` names an agency of this axis
+ *   (its documents never come from outside), NO_LOCAL_RECIPIENT when no
+ *   recipient is an agency of this axis
+ */
+export async function receiveNationalDocument(
+  deps: SubmitDocumentDeps,
+  body: Uint8Array,
+): Promise<SubmitDocumentResult> {
+  const edxml = parseDocument(body);
+  const senderId = edxml.from.organId;
+  if (await deps.directory.get(senderId)) {
+    throw new AxisError(
+      'SENDER_MISMATCH',
+      `${senderId} is an agency of this axis; its documents do not come through the national axis`,
+    );
+  }
+  const named = [...new Set(edxml.to.map((organ) => organ.organId))];
+  const found = await Promise.all(named.map((id) => deps.directory.get(id)));
+  const recipients = named.filter((_, index) => found[index] !== undefined);
+  if (recipients.length === 0) {
+    throw new AxisError(
+      'NO_LOCAL_RECIPIENT',
+      `none of the recipients ${named.join(', ')} is an agency of this axis`,
+    );
+  }
+  return recordDocument(deps, { senderId, origin: 'national' }, edxml, body, recipients);
+}
+
+/**
+ * Stores the exact bytes, records the document and queues it for
+ * verification, once: the id comes from the sender and the bytes.
+ */
+async function recordDocument(
+  deps: SubmitDocumentDeps,
+  source: { senderId: string; origin: NonNullable<DocumentRecord['origin']> },
+  edxml: EdxmlDocument,
+  body: Uint8Array,
+  recipients: readonly string[],
+): Promise<SubmitDocumentResult> {
   const sha256 = sha256Hex(body);
-  const documentId = documentIdFor(caller.agencyId, sha256);
+  const documentId = documentIdFor(source.senderId, sha256);
   const existing = await deps.exchange.getDocument(documentId);
   if (existing) {
     await resumeIfUnverified(deps, existing);
@@ -68,7 +130,7 @@ export async function submitDocument(
       messageId: documentId,
       kind: 'document',
       documentId,
-      from: caller.agencyId,
+      from: source.senderId,
       to: recipients,
       payloadKey,
       sha256,
@@ -78,7 +140,7 @@ export async function submitDocument(
   ]);
   const document: DocumentRecord = {
     documentId,
-    senderId: caller.agencyId,
+    senderId: source.senderId,
     fromOrganId: edxml.from.organId,
     edxmlDocumentId: edxml.documentId,
     recipients,
@@ -88,6 +150,7 @@ export async function submitDocument(
     payloadKey,
     createdAt,
     state: 'received',
+    ...(source.origin === 'national' ? { origin: 'national' as const } : {}),
   };
   const outcome = await deps.exchange.createDocument(document);
   if (outcome === 'exists') {
@@ -98,13 +161,25 @@ export async function submitDocument(
   return { documentId, recipients, duplicate: false };
 }
 
-async function requireKnownAgencies(directory: AgencyDirectory, ids: readonly string[]) {
-  const found = await Promise.all(ids.map((id) => directory.get(id)));
-  const unknown = ids.filter((_, index) => found[index] === undefined);
+/**
+ * Every recipient must be an agency of this axis or, when the axis is linked
+ * to the national axis, an agency of the national directory.
+ */
+async function requireReachable(deps: SubmitDocumentDeps, ids: readonly string[]) {
+  const national = deps.nationalLinked ? deps.nationalDirectory : undefined;
+  const reachable = await Promise.all(
+    ids.map(
+      async (id) =>
+        (await deps.directory.get(id)) !== undefined ||
+        (national !== undefined && (await national.get(id)) !== undefined),
+    ),
+  );
+  const unknown = ids.filter((_, index) => !reachable[index]);
   if (unknown.length > 0) {
+    const where = national ? 'on this axis or in the national directory' : 'on this axis';
     throw new AxisError(
       'UNKNOWN_RECIPIENT',
-      `no agency on this axis has the OrganId ${unknown.join(', ')}`,
+      `no agency ${where} has the OrganId ${unknown.join(', ')}`,
       { unknown },
     );
   }

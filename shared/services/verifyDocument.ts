@@ -11,7 +11,7 @@ import type {
   VerifyRequest,
   WorkQueue,
 } from '../domain/ports';
-import type { DocumentRecord } from '../domain/records';
+import type { DocumentRecord, SignaturePolicy } from '../domain/records';
 import { decide, type SignatureAssessment } from '../domain/signaturePolicy';
 import { applyPendingStatuses } from './applyPendingStatuses';
 import { assessSignature } from './assessSignature';
@@ -27,6 +27,8 @@ export interface VerifyDocumentDeps {
   readonly signer: Signer;
   readonly routeQueue: WorkQueue<RouteRequest>;
   readonly clock: Clock;
+  /** The policy for documents from the national axis, whose senders are not registered here. */
+  readonly nationalSignaturePolicy?: SignaturePolicy;
 }
 
 export type VerifyOutcome = 'verified' | 'rejected' | 'already-done';
@@ -72,9 +74,7 @@ export async function verifyDocument(
   }
 
   const signature = await assessSignature(deps, bytes, document);
-  const sender = await deps.directory.get(document.senderId);
-  // An agency removed since it sent the document gets the strictest reading.
-  const decision = decide(sender?.signaturePolicy ?? 'required', signature);
+  const decision = decide(await policyFor(deps, document), signature);
   if (!decision.accept) {
     await reject(deps, document, { code: decision.code, message: decision.message }, signature);
     return 'rejected';
@@ -112,8 +112,25 @@ export async function verifyDocument(
 }
 
 /**
+ * The sender's policy. An agency removed since it sent the document gets the
+ * strictest reading; a document from the national axis gets the policy the
+ * operator set for that link (its sender is registered elsewhere).
+ */
+async function policyFor(
+  deps: VerifyDocumentDeps,
+  document: DocumentRecord,
+): Promise<SignaturePolicy> {
+  if (document.origin === 'national') return deps.nationalSignaturePolicy ?? 'required';
+  const sender = await deps.directory.get(document.senderId);
+  return sender?.signaturePolicy ?? 'required';
+}
+
+/**
  * Refuses a document: a signed, machine-readable rejection goes to the
- * sender's inbox or webhook, and the document is never routed.
+ * sender's inbox or webhook, and the document is never routed. A document
+ * from the national axis is refused on record only: the national axis
+ * carries edXML, not the axis's signed rejections, and its sender is
+ * registered elsewhere; operators see the refusal in the timeline.
  */
 async function reject(
   deps: VerifyDocumentDeps,
@@ -121,6 +138,13 @@ async function reject(
   rejection: { code: string; message: string },
   signature?: SignatureAssessment,
 ): Promise<void> {
+  if (document.origin === 'national') {
+    await deps.exchange.markRejected(document.documentId, {
+      rejection,
+      ...(signature ? { signature } : {}),
+    });
+    return;
+  }
   const messageId = rejectionIdFor(document.documentId);
   const rejectedAt = deps.clock.now().toISOString();
   const token = await signStatement(deps.signer, REJECTION_TYPE, {

@@ -1,4 +1,6 @@
+import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionDeclaration } from '#shared/config/wiring';
 import { ENV, QUEUES, SETTING_DEFAULTS, TABLES } from '#shared/config/wiring';
@@ -39,12 +41,22 @@ function expectedEnvironment(declaration: FunctionDeclaration): Record<string, u
     }
     for (const [queue, queueDeclaration] of queueEntries()) {
       environment[queueDeclaration.env] = { Ref: logicalIdOf(stack, stack.queues.queues[queue]) };
+      environment[queueDeclaration.deadLetterEnv] = {
+        Ref: logicalIdOf(stack, stack.queues.deadLetterQueues[queue]),
+      };
     }
     environment[ENV.payloadBucket] = { Ref: logicalIdOf(stack, stack.storage.payloadBucket) };
     environment[ENV.signingKeyId] = arnOf(logicalIdOf(stack, stack.signingKey));
   }
   for (const setting of declaration.settings) {
     environment[setting] = SETTING_DEFAULTS[setting];
+  }
+  if (declaration.national) {
+    // Not linked in this synthesis: an empty URL, and the secret is still named.
+    environment[ENV.nationalAxisUrl] = '';
+    environment[ENV.nationalCredentialsSecret] = {
+      Ref: logicalIdOf(stack, stack.nationalCredentials),
+    };
   }
   return environment;
 }
@@ -102,6 +114,46 @@ describe('SQS event sources', () => {
       BatchSize: queue.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: queue.maxConcurrency },
+    });
+  });
+});
+
+describe('schedules', () => {
+  const scheduled = () =>
+    functionEntries().filter(([, declaration]) => declaration.scheduleMinutes !== undefined);
+
+  function rulesOf(synthesized: Synthesized) {
+    const rules = synthesized.template.findResources('AWS::Events::Rule');
+    return Object.values(rules).map((rule) => {
+      const properties = (rule as { Properties: Record<string, unknown> }).Properties;
+      const [target] = properties.Targets as Array<{ Arn: { 'Fn::GetAtt': [string, string] } }>;
+      return { expression: properties.ScheduleExpression, target: target?.Arn['Fn::GetAtt'][0] };
+    });
+  }
+
+  const expectedRules = (synthesized: Synthesized, linked: boolean) =>
+    scheduled()
+      .filter(([, declaration]) => linked || !declaration.national)
+      .map(([name, declaration]) => ({
+        // As EventBridge reads it: CDK writes 360 minutes as rate(6 hours).
+        expression: Schedule.rate(Duration.minutes(declaration.scheduleMinutes ?? 0))
+          .expressionString,
+        target: logicalIdOf(synthesized.stack, synthesized.stack.functions.functions[name]),
+      }));
+
+  it('runs each scheduled function that needs no national link at its wiring rate', () => {
+    expect(rulesOf(synth)).toEqual(expect.arrayContaining(expectedRules(synth, false)));
+    expect(rulesOf(synth)).toHaveLength(expectedRules(synth, false).length);
+  });
+
+  it('adds the national axis poll and directory sync only when the stack is linked', () => {
+    const linked = synthesize({ 'lienthong:nationalAxisUrl': 'https://lienthong.example.vn' });
+    expect(rulesOf(linked)).toEqual(expect.arrayContaining(expectedRules(linked, true)));
+    expect(rulesOf(linked)).toHaveLength(expectedRules(linked, true).length);
+    linked.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ [ENV.nationalAxisUrl]: 'https://lienthong.example.vn' }),
+      },
     });
   });
 });

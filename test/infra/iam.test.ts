@@ -187,15 +187,21 @@ describe.each(functionEntries())('least privilege of %s', (fn, declaration) => {
   const wiredLogicalIds = (): string[] => {
     const { stack } = synth;
     const consumed = queueEntries().filter(([, queue]) => queue.consumer === fn);
+    const secret = declaration.national ? [logicalIdOf(stack, stack.nationalCredentials)] : [];
     if (declaration.health) {
       return [
         ...tableEntries().map(([table]) => logicalIdOf(stack, stack.storage.tables[table])),
         logicalIdOf(stack, stack.storage.payloadBucket),
         ...queueEntries().map(([queue]) => logicalIdOf(stack, stack.queues.queues[queue])),
+        ...queueEntries().map(([queue]) =>
+          logicalIdOf(stack, stack.queues.deadLetterQueues[queue]),
+        ),
         logicalIdOf(stack, stack.signingKey),
+        ...secret,
       ];
     }
     return [
+      ...secret,
       ...tableEntries()
         .filter(([table]) => declaration.tables[table] !== undefined)
         .map(([table]) => logicalIdOf(stack, stack.storage.tables[table])),
@@ -232,6 +238,16 @@ describe.each(functionEntries())('least privilege of %s', (fn, declaration) => {
     }
   });
 
+  it('may read the national axis credentials only if its wiring talks to the national axis', () => {
+    const { stack } = synth;
+    const actions = actionsAllowedOn(
+      statementsOfFunction(fn),
+      logicalIdOf(stack, stack.nationalCredentials),
+    );
+    expect(grants(actions, 'secretsmanager:GetSecretValue')).toBe(declaration.national === true);
+    expect(grants(actions, 'secretsmanager:PutSecretValue')).toBe(false);
+  });
+
   it('may sign only if its wiring signs', () => {
     const actions = statementsOfFunction(fn).flatMap(actionsOf);
     expect(grants(actions, 'kms:Sign')).toBe(declaration.signingKey.includes('sign'));
@@ -239,10 +255,18 @@ describe.each(functionEntries())('least privilege of %s', (fn, declaration) => {
 });
 
 describe('signed requests', () => {
-  /** Routes answered without a signature: the axis's public keys. */
-  const PUBLIC_ROUTES = ['GET /.well-known/jwks.json', 'GET /v1/health'];
+  /** Routes answered without a signature: public documents and the console's empty shell. */
+  const PUBLIC_ROUTES = [
+    'GET /.well-known/jwks.json',
+    'GET /v1/health',
+    'GET /v1/openapi.json',
+    'GET /console',
+  ];
+  /** Operators authenticate with bearer tokens, which spend no nonce. */
+  const agencySigned = (route: string) =>
+    !PUBLIC_ROUTES.includes(route) && !route.includes(' /v1/operator/');
 
-  it('lets every function behind an authenticated route spend nonces, and no other', () => {
+  it('lets every function behind an agency-signed route spend nonces, and no other', () => {
     const { stack } = synth;
     const nonces = logicalIdOf(stack, stack.storage.tables.nonces);
     const spending = functionEntries()
@@ -252,9 +276,7 @@ describe('signed requests', () => {
       .map(([fn]) => fn)
       .sort();
     const authenticated = functionEntries()
-      .filter(([, declaration]) =>
-        declaration.routes.some((route) => !PUBLIC_ROUTES.includes(route)),
-      )
+      .filter(([, declaration]) => declaration.routes.some(agencySigned))
       .map(([fn]) => fn)
       .sort();
     expect(authenticated.length).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject, sign as nodeSign } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, sign as nodeSign } from 'node:crypto';
 import type {
   AgencyDirectory,
   AuditLog,
@@ -9,10 +9,16 @@ import type {
   DeliveryClaim,
   ExchangeStore,
   InboxStore,
+  NationalAxis,
   NationalDirectory,
+  NationalInboxItem,
+  NationalSentItem,
   NonceStore,
+  OperatorStore,
   PayloadStore,
   PublicKeySource,
+  QueueDepth,
+  QueueDepths,
   RouteRequest,
   Signer,
   SignerRegistry,
@@ -34,8 +40,10 @@ import type {
   InboxAcknowledgement,
   InboxItem,
   MessageRecord,
+  OperatorRecord,
   PendingStatus,
   RecipientProgress,
+  SignaturePolicy,
   SignerRecord,
   StatusRecord,
 } from '#shared/domain/records';
@@ -53,6 +61,9 @@ export class FakeDirectory implements AgencyDirectory {
   }
   async put(agency: Agency) {
     this.agencies.set(agency.agencyId, agency);
+  }
+  async list() {
+    return [...this.agencies.values()];
   }
 }
 
@@ -123,9 +134,7 @@ export class FakeExchange implements ExchangeStore {
     return this.documents.get(documentId);
   }
   async listRecentDocuments(page: { limit: number; cursor?: string }) {
-    const all = [...this.documents.values()].sort((a, b) =>
-      b.createdAt.localeCompare(a.createdAt),
-    );
+    const all = [...this.documents.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     const start = page.cursor ? Number(page.cursor) : 0;
     const items = all.slice(start, start + page.limit);
     const next = start + items.length;
@@ -235,7 +244,8 @@ export class FakeInbox implements InboxStore {
     const all = [...this.items.values()]
       .filter((item) => item.agencyId === agencyId && item.acknowledgedAt === undefined)
       .sort((a, b) => a.messageId.localeCompare(b.messageId));
-    const start = page.cursor ? all.findIndex((item) => item.messageId > page.cursor!) : 0;
+    const cursor = page.cursor;
+    const start = cursor ? all.findIndex((item) => item.messageId > cursor) : 0;
     const items = start < 0 ? [] : all.slice(start, start + page.limit);
     const more = start >= 0 && start + page.limit < all.length;
     return { items, cursor: more ? items[items.length - 1].messageId : undefined };
@@ -250,7 +260,12 @@ export class FakeInbox implements InboxStore {
     const { lastFailureReason: _previous, ...rest } = item;
     const next: InboxItem =
       ack.result === 'done'
-        ? { ...item, acknowledgedAt: ack.at, result: 'done' }
+        ? {
+            ...item,
+            acknowledgedAt: ack.at,
+            result: 'done',
+            ...(ack.expiresAt === undefined ? {} : { expiresAt: ack.expiresAt }),
+          }
         : {
             ...rest,
             failureCount: (item.failureCount ?? 0) + 1,
@@ -284,6 +299,77 @@ export class FakeNationalDirectory implements NationalDirectory {
   }
 }
 
+/**
+ * The national axis in memory: what this axis sent, what waits for it, and
+ * the acknowledgements it gave. `failing` makes every call throw as an
+ * unreachable national axis would.
+ */
+export class FakeNationalAxis implements NationalAxis {
+  readonly sent: Array<{ nationalId: string; messageId: string; to: string[]; bytes: Uint8Array }> =
+    [];
+  readonly waiting = new Map<string, { item: NationalInboxItem; bytes: Uint8Array }>();
+  readonly acknowledgements: Array<{ nationalId: string; result: string; reason?: string }> = [];
+  agencies: Array<{ agencyId: string; name: string; parentId?: string }> = [];
+  failing: Error | undefined;
+  private counter = 0;
+
+  /** Puts a file in this axis's received list, as another system would through the national axis. */
+  hold(kind: 'document' | 'status', from: string, bytes: Uint8Array): string {
+    this.counter += 1;
+    const nationalId = `nat-${this.counter}`;
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const item = { nationalId, kind, from, sha256, size: bytes.byteLength };
+    this.waiting.set(nationalId, {
+      item: { ...item, receivedAt: new Date(0).toISOString() },
+      bytes,
+    });
+    return nationalId;
+  }
+  private check() {
+    if (this.failing) throw this.failing;
+  }
+  async send(file: { messageId: string; to: readonly string[]; bytes: Uint8Array }) {
+    this.check();
+    const to = [...file.to];
+    const previous = this.sent.find(
+      (sent) => sent.messageId === file.messageId && sent.to.join() === to.join(),
+    );
+    if (previous) return { nationalId: previous.nationalId };
+    this.counter += 1;
+    const nationalId = `nat-${this.counter}`;
+    this.sent.push({ nationalId, messageId: file.messageId, to, bytes: file.bytes });
+    return { nationalId };
+  }
+  async listReceived(limit: number) {
+    this.check();
+    return [...this.waiting.values()].slice(0, limit).map((waiting) => waiting.item);
+  }
+  async download(nationalId: string) {
+    this.check();
+    const waiting = this.waiting.get(nationalId);
+    if (!waiting) throw new Error(`no item ${nationalId}`);
+    return Uint8Array.from(waiting.bytes);
+  }
+  async acknowledge(nationalId: string, result: 'done' | 'fail', reason?: string) {
+    this.check();
+    this.waiting.delete(nationalId);
+    this.acknowledgements.push({ nationalId, result, ...(reason ? { reason } : {}) });
+  }
+  async listSent(limit: number): Promise<NationalSentItem[]> {
+    this.check();
+    return this.sent.slice(-limit).map((sent) => ({
+      nationalId: sent.nationalId,
+      messageId: sent.messageId,
+      to: sent.to,
+      sentAt: new Date(0).toISOString(),
+    }));
+  }
+  async listAgencies() {
+    this.check();
+    return this.agencies;
+  }
+}
+
 export class FakeConnections implements ConnectionLog {
   readonly records = new Map<string, ConnectionRecord>();
 
@@ -310,6 +396,33 @@ export class FakeConnections implements ConnectionLog {
   }
   async list() {
     return [...this.records.values()];
+  }
+}
+
+export class FakeOperators implements OperatorStore {
+  readonly records = new Map<string, OperatorRecord>();
+  async get(operatorId: string) {
+    return this.records.get(operatorId);
+  }
+  async put(operator: OperatorRecord) {
+    this.records.set(operator.operatorId, operator);
+  }
+  async list() {
+    return [...this.records.values()];
+  }
+}
+
+/** Depths set by the test; empty queues by default. */
+export class FakeQueueDepths implements QueueDepths {
+  depths: QueueDepth[] = ['verify', 'route'].map((queue) => ({
+    queue,
+    visible: 0,
+    inFlight: 0,
+    delayed: 0,
+    deadLetter: { visible: 0 },
+  }));
+  async list() {
+    return this.depths;
   }
 }
 
@@ -436,9 +549,18 @@ export function fakeDependencies() {
     publicKeys: new FakePublicKeys([signer]),
     webhook: new FakeWebhook(),
     clock: new FixedClock(),
+    connections: new FakeConnections(),
+    operators: new FakeOperators(),
+    queueDepths: new FakeQueueDepths(),
     maxBodyBytes: 4 * 1024 * 1024,
     routeMaxReceiveCount: 5,
     deliveryLeaseMs: 15_000,
+    inboxRetentionDays: 30,
+    // Not linked: tests of the link put a FakeNationalAxis here and set nationalLinked.
+    national: undefined as NationalAxis | undefined,
+    nationalLinked: false,
+    nationalSignaturePolicy: 'optional' as SignaturePolicy,
+    nationalFetchLimit: 50,
   };
   return fakes satisfies Dependencies;
 }

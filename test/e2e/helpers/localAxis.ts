@@ -1,5 +1,5 @@
 import { type Emulators, startEmulators } from '../../../local/emulators';
-import { type LocalAxis, startLocalAxis } from '../../../local/runtime';
+import { type LocalAxis, type LocalAxisOptions, startLocalAxis } from '../../../local/runtime';
 import { uniquePrefix } from '../../support/testAxis';
 
 export interface RunningAxis {
@@ -18,6 +18,7 @@ export interface RunningAxis {
 export async function startTestRuntime(
   label: string,
   visibilityTimeoutSeconds: number,
+  options: Pick<LocalAxisOptions, 'national' | 'scheduleEveryMs'> = {},
 ): Promise<RunningAxis> {
   const emulators: Emulators = await startEmulators();
   const errors: RunningAxis['errors'] = [];
@@ -27,6 +28,7 @@ export async function startTestRuntime(
       emulators,
       prefix: uniquePrefix(label),
       visibilityTimeoutSeconds,
+      ...options,
       onError: (error, source) => errors.push({ source, error }),
     });
   } catch (error) {

@@ -160,6 +160,7 @@ describe('provisionAxis', () => {
     }
     for (const name of Object.keys(QUEUES) as QueueName[]) {
       expected[QUEUES[name].env] = axis.queues[name].url;
+      expected[QUEUES[name].deadLetterEnv] = axis.queues[name].dlqUrl;
     }
     expect(axis.env).toEqual(expected);
     const { [ENV.signingKeyId]: _keyId, ...named } = axis.env;

@@ -1,5 +1,5 @@
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ENV, FUNCTIONS, type FunctionName } from '#shared/config/wiring';
 import { clientSettings } from '../../../local/awsClients';
@@ -53,6 +53,12 @@ const handlers = {
   timeline: httpFixture('timeline'),
   keys: httpFixture('keys'),
   health: httpFixture('health'),
+  openapi: httpFixture('openapi'),
+  console: httpFixture('console'),
+  operator: httpFixture('operator'),
+  healthMonitor: async (event: ScheduledEvent, context: Context) => {
+    calls.push({ fn: 'healthMonitor', detail: event['detail-type'], context });
+  },
 };
 
 beforeAll(async () => {
@@ -106,6 +112,15 @@ describe('startLocalAxis', () => {
       FUNCTIONS.verify.timeoutSeconds * 1_000,
     );
     expect(errors).toEqual([]);
+  });
+
+  test('runs a scheduled function with an EventBridge event when asked', async () => {
+    await axis.runScheduled('healthMonitor');
+    const run = calls.find((call) => call.fn === 'healthMonitor');
+    expect(run?.detail).toBe('Scheduled Event');
+    expect(run?.context.functionName).toBe(`lienthong-${axis.provisioned.prefix}-health-monitor`);
+    // Only functions that talk to the national axis need a link; none is configured here.
+    await expect(axis.runScheduled('federation')).rejects.toThrow(/no scheduled function/);
   });
 
   test('stop() removes the resources and restores process.env', async () => {

@@ -221,7 +221,7 @@ describe('routeMessage with nothing to deliver to', () => {
     expect(deliveryTo(HAI_PHONG)).toMatchObject({
       state: 'retrying',
       attempts: 1,
-      lastError: `agency ${HAI_PHONG} is not registered`,
+      lastError: `agency ${HAI_PHONG} is not registered here`,
     });
     expect(deps.inbox.items.size).toBe(0);
   });
