@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { ack, download, inbox, keygen, send, status, timeline } from './agency';
 import { dlqCommand } from './dlq';
 import { EXIT, guarded, type Io } from './io';
-import { agencyCommand, signersCommand, trace } from './operator';
+import { agencyCommand, operatorCommand, signersCommand, trace } from './operator';
 import { verifyDeliveryCommand } from './verify';
 
 /**
@@ -34,6 +34,10 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   signers: {
     run: signersCommand,
     usage: 'signers register|list|revoke --agency ID [--cert FILE] [--fingerprint FP] [--actor A]',
+  },
+  operator: {
+    run: operatorCommand,
+    usage: 'operator create NAME | list | revoke OPERATOR_ID [--actor NAME]',
   },
   dlq: { run: dlqCommand, usage: 'dlq list|redrive verify|route [--max N]' },
   trace: { run: trace, usage: 'trace DOCUMENT_ID' },

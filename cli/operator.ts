@@ -1,10 +1,12 @@
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { AxisError } from '#shared/domain/AxisError';
 import type { SignaturePolicy } from '#shared/domain/records';
 import { dependencies } from '#shared/runtime/dependencies';
 import { documentTimeline } from '#shared/services/documentTimeline';
 import { registerSigner, revokeSigner } from '#shared/services/manageSigners';
+import { createOperator, listOperators, revokeOperator } from '#shared/services/operators';
 import { registerAgency } from '#shared/services/registerAgency';
 import { timelineLines } from './format';
 import { EXIT, emit, type Io, parseCommand, text, UsageError } from './io';
@@ -118,6 +120,45 @@ export async function signersCommand(argv: readonly string[], io: Io): Promise<n
     return EXIT.ok;
   }
   throw new UsageError('signers takes one subcommand: register, list or revoke');
+}
+
+/**
+ * `operator create NAME | list | revoke OPERATOR_ID [--actor NAME]`: who may
+ * use the operator console and API. `create` shows the bearer token once;
+ * the axis keeps only its SHA-256. The actor defaults to the login name.
+ */
+export async function operatorCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals, json } = parseCommand(argv, { actor: { type: 'string' } });
+  const [sub, argument, ...extra] = positionals;
+  // Only the operators and audit tables, and only once the command line holds.
+  const deps = () => ({ operators: dependencies().operators, audit: dependencies().audit, clock });
+  const actor = text(values, 'actor') ?? userInfo().username;
+  if (sub === 'create' && argument && extra.length === 0) {
+    const created = await createOperator(deps(), { name: argument, actor });
+    emit(io, json, created, () => [
+      `created ${created.operator.operatorId} (${created.operator.name})`,
+      'token, shown this once; give it to the operator over a safe channel:',
+      created.token,
+    ]);
+    return EXIT.ok;
+  }
+  if (sub === 'list' && argument === undefined) {
+    const listed = await listOperators(deps());
+    emit(io, json, listed, () =>
+      listed.map(
+        (o) =>
+          `${o.operatorId} ${o.name} (created ${o.createdAt}, ` +
+          `${o.revokedAt ? `revoked ${o.revokedAt}` : 'active'})`,
+      ),
+    );
+    return EXIT.ok;
+  }
+  if (sub === 'revoke' && argument && extra.length === 0) {
+    const operator = await revokeOperator(deps(), { operatorId: argument, actor });
+    emit(io, json, operator, () => [`revoked ${operator.operatorId} (${operator.name})`]);
+    return EXIT.ok;
+  }
+  throw new UsageError('operator takes one subcommand: create NAME, list or revoke OPERATOR_ID');
 }
 
 /** `trace DOCUMENT_ID`: the timeline read from the exchange table, as its sender sees it. */

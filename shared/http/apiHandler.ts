@@ -6,8 +6,9 @@ import type {
   Context,
 } from 'aws-lambda';
 import { authenticateAgency } from '../auth/authenticateAgency';
+import { authenticateOperator } from '../auth/authenticateOperator';
 import { AxisError } from '../domain/AxisError';
-import type { Agency } from '../domain/records';
+import type { Agency, OperatorRecord } from '../domain/records';
 import { logger } from '../observability/logger';
 import { countMetricBy, METRIC, metricsMiddleware } from '../observability/metrics';
 import { type Dependencies, dependencies } from '../runtime/dependencies';
@@ -46,6 +47,38 @@ export function apiHandler(action: ApiAction) {
       deps,
       event,
       body,
+      pathParameters: event.pathParameters ?? {},
+      query: event.queryStringParameters ?? {},
+    });
+  });
+}
+
+export interface OperatorApiRequest {
+  readonly operator: OperatorRecord;
+  readonly deps: Dependencies;
+  readonly event: APIGatewayProxyEventV2;
+  readonly pathParameters: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string | undefined>>;
+}
+
+export type OperatorApiAction = (
+  request: OperatorApiRequest,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * The same, for the operator routes: the caller is an operator with a bearer
+ * token, never an agency (an agency's signature is refused here, and an
+ * operator's token on an agency route). Operator routes read only, so no
+ * body is taken.
+ */
+export function operatorApiHandler(action: OperatorApiAction) {
+  return httpHandler(async (event, deps) => {
+    const operator = await authenticateOperator(deps, event.headers ?? {});
+    logger.appendKeys({ operatorId: operator.operatorId });
+    return action({
+      operator,
+      deps,
+      event,
       pathParameters: event.pathParameters ?? {},
       query: event.queryStringParameters ?? {},
     });

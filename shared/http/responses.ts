@@ -41,9 +41,14 @@ export function errorResponse(
         requestId,
       },
     });
-    // RFC 9110 asks a 401 to name the scheme the client should use.
+    // RFC 9110 asks a 401 to name the scheme the client should use: operator
+    // routes take a bearer token, every other route an agency's signature.
     if (error.httpStatus === 401) {
-      response.headers = { ...response.headers, 'www-authenticate': 'LT1-ES256 realm="lienthong"' };
+      const challenge =
+        error.code === 'OPERATOR_UNAUTHENTICATED'
+          ? 'Bearer realm="lienthong-operator"'
+          : 'LT1-ES256 realm="lienthong"';
+      response.headers = { ...response.headers, 'www-authenticate': challenge };
     }
     return response;
   }

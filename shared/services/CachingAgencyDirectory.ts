@@ -32,4 +32,9 @@ export class CachingAgencyDirectory implements AgencyDirectory {
     await this.inner.put(agency);
     this.entries.delete(agency.agencyId);
   }
+
+  /** Always read through: operators listing agencies want what is registered now. */
+  list(): Promise<Agency[]> {
+    return this.inner.list();
+  }
 }

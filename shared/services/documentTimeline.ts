@@ -91,8 +91,28 @@ export async function documentTimeline(
   if (!document || !(isSender || isRecipient)) {
     throw new AxisError('NOT_FOUND', `no document ${documentId} is visible to ${caller.agencyId}`);
   }
+  return timelineOf(exchange, document, isSender ? document.recipients : [caller.agencyId]);
+}
+
+/**
+ * Every recipient's line of a document, with no caller to authorise: for
+ * operators, whose routes authenticate them before calling this. Agencies
+ * go through {@link documentTimeline}.
+ */
+export function fullDocumentTimeline(
+  exchange: ExchangeStore,
+  document: DocumentRecord,
+): Promise<DocumentTimeline> {
+  return timelineOf(exchange, document, document.recipients);
+}
+
+async function timelineOf(
+  exchange: ExchangeStore,
+  document: DocumentRecord,
+  visible: readonly string[],
+): Promise<DocumentTimeline> {
+  const documentId = document.documentId;
   const { deliveries, statuses, progress } = await exchange.getTimeline(documentId);
-  const visible = isSender ? document.recipients : [caller.agencyId];
   return {
     documentId,
     edxmlDocumentId: document.edxmlDocumentId,

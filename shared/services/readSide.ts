@@ -1,7 +1,14 @@
 import { AxisError } from '../domain/AxisError';
 import { isAxisId } from '../domain/ids';
-import type { ExchangeStore, InboxStore, PayloadStore } from '../domain/ports';
+import type {
+  Clock,
+  ConnectionLog,
+  ExchangeStore,
+  InboxStore,
+  PayloadStore,
+} from '../domain/ports';
 import type { Agency, InboxItem, MessageRecord } from '../domain/records';
+import { logger } from '../observability/logger';
 
 /**
  * What an agency may read: its own inbox, and the bytes of messages it sent
@@ -24,6 +31,40 @@ export async function readInbox(
     );
   }
   return inbox.list(caller.agencyId, { limit, cursor: query.cursor });
+}
+
+export interface InboxListingDeps {
+  readonly inbox: InboxStore;
+  readonly connections: ConnectionLog;
+  readonly clock: Clock;
+}
+
+/**
+ * An agency lists its inbox: {@link readInbox}, and for a pull agency the
+ * poll is recorded, since its listings are how operators know it is alive
+ * (see connectionState.ts). The record is written alongside the listing, not
+ * before it, and a failure to write it is logged, never the agency's
+ * problem: the listing is answered all the same.
+ */
+export async function listInbox(
+  deps: InboxListingDeps,
+  caller: Agency,
+  query: { limit?: string; cursor?: string },
+): Promise<{ items: InboxItem[]; cursor?: string }> {
+  const poll = caller.channel.mode === 'inbox' ? recordPoll(deps, caller.agencyId) : undefined;
+  const [page] = await Promise.all([readInbox(deps.inbox, caller, query), poll]);
+  return page;
+}
+
+async function recordPoll(deps: InboxListingDeps, agencyId: string): Promise<void> {
+  try {
+    await deps.connections.recordPoll(agencyId, deps.clock.now().toISOString());
+  } catch (error) {
+    logger.warn('inbox poll not recorded', {
+      agencyId,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
 }
 
 export interface DownloadedMessage {

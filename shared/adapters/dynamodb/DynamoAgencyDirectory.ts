@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgencyDirectory } from '../../domain/ports';
 import type { Agency, AgencyKey, SignaturePolicy } from '../../domain/records';
 import { documentClient } from './documentClient';
@@ -37,6 +37,20 @@ export class DynamoAgencyDirectory implements AgencyDirectory {
       registeredAt: agency.registeredAt,
     };
     await documentClient().send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  /** A Scan, page by page: the table holds one small item per agency connected here. */
+  async list(): Promise<Agency[]> {
+    const agencies: Agency[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient().send(
+        new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: start }),
+      );
+      agencies.push(...(page.Items ?? []).map((item) => toAgency(item as AgencyItem)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return agencies;
   }
 }
 

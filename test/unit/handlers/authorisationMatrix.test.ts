@@ -9,6 +9,7 @@ import { FUNCTIONS, type FunctionName } from '#shared/config/wiring';
 import { rejectionIdFor } from '#shared/domain/ids';
 import { buildStatusMessage, formatEdxmlTimestamp } from '#shared/edxml/buildStatusMessage';
 import { useDependencies } from '#shared/runtime/dependencies';
+import { createOperator, revokeOperator } from '#shared/services/operators';
 import { reportStatus } from '#shared/services/reportStatus';
 import { routeMessage } from '#shared/services/routeMessage';
 import { submitDocument } from '#shared/services/submitDocument';
@@ -63,7 +64,22 @@ const DIRECTORY_ONLY = '000.00.00.G06';
 const CHALLENGE = 'LT1-ES256 realm="lienthong"';
 
 /** Answered to anyone, signed or not; nothing else is. */
-const PUBLIC_ROUTES = ['GET /.well-known/jwks.json', 'GET /v1/health'];
+const PUBLIC_ROUTES = [
+  'GET /.well-known/jwks.json',
+  'GET /v1/health',
+  'GET /v1/openapi.json',
+  'GET /console',
+];
+
+/**
+ * Answered to operators with a bearer token only: an agency's signature does
+ * not open them (rows below), and an operator's token opens nothing else
+ * (see 'operator routes' at the end).
+ */
+const OPERATOR_ROUTES: readonly string[] = FUNCTIONS.operator.routes;
+
+/** What every operator route answers without a valid operator token. */
+const OPERATOR_CHALLENGE = 'Bearer realm="lienthong-operator"';
 
 const ROUTES = (Object.keys(FUNCTIONS) as FunctionName[]).flatMap((fn) =>
   FUNCTIONS[fn].routes.map((routeKey) => ({ fn, routeKey: routeKey as string })),
@@ -102,6 +118,8 @@ type Json = {
   readonly keys?: unknown[];
   readonly status?: string;
   readonly components?: ReadonlyArray<{ name: string; status: string }>;
+  readonly openapi?: string;
+  readonly paths?: Record<string, unknown>;
 };
 
 interface Row {
@@ -180,7 +198,31 @@ function acknowledgement(messageId: string, result: 'done' | 'failed'): Request 
   };
 }
 
+/** Rows for an operator route: every agency, however well it signs, gets 401. */
+function refusedToAgencies(routeKey: string): [string, Row[]] {
+  const request = (world: World): Request =>
+    routeKey.includes('{documentId}') ? { pathParameters: { documentId: world.documentId } } : {};
+  const rows = (
+    [
+      ['sender', SENDER],
+      ['recipient', RECIPIENT],
+      ['unrelated', UNRELATED],
+    ] as const
+  ).map(
+    ([caller, as]): Row => ({
+      caller,
+      as,
+      what: 'an operator route with its agency signature',
+      request,
+      status: 401,
+      code: 'OPERATOR_UNAUTHENTICATED',
+    }),
+  );
+  return [routeKey, rows];
+}
+
 const MATRIX: Record<string, readonly Row[]> = {
+  ...Object.fromEntries(OPERATOR_ROUTES.map(refusedToAgencies)),
   'POST /v1/documents': [
     {
       caller: 'sender',
@@ -548,6 +590,47 @@ const MATRIX: Record<string, readonly Row[]> = {
       },
     }),
   ),
+  'GET /v1/openapi.json': (
+    [
+      ['sender', SENDER],
+      ['recipient', RECIPIENT],
+      ['unrelated', UNRELATED],
+    ] as const
+  ).map(
+    ([caller, as]): Row => ({
+      caller,
+      as,
+      what: "the API's description",
+      request: () => ({}),
+      status: 200,
+      check: (json) => {
+        expect(json.openapi).toMatch(/^3\.1\./);
+        expect(Object.keys(json.paths ?? {})).toContain('/v1/inbox/{messageId}/ack');
+      },
+    }),
+  ),
+  'GET /console': (
+    [
+      ['sender', SENDER],
+      ['recipient', RECIPIENT],
+      ['unrelated', UNRELATED],
+    ] as const
+  ).map(
+    ([caller, as]): Row => ({
+      caller,
+      as,
+      what: "the operator console's page (no data in it)",
+      request: () => ({}),
+      status: 200,
+      check: (_json, { documentId }, response) => {
+        expect(response.headers?.['content-type']).toBe('text/html; charset=utf-8');
+        expect(response.headers?.['content-security-policy']).toContain("default-src 'none'");
+        expect(response.body).toContain('<h1>');
+        expect(response.body).not.toContain(documentId);
+        expect(response.body).not.toContain(RECIPIENT);
+      },
+    }),
+  ),
 };
 
 /** A route's concrete path: each `{name}` replaced by its parameter. */
@@ -722,17 +805,18 @@ describe('the authorisation matrix', () => {
     if (status >= 400 || routeKey.startsWith('GET ')) {
       expect(storedCounts(deps)).toEqual(before);
     }
-    const authenticated = !PUBLIC_ROUTES.includes(routeKey);
+    // Operator routes refuse agencies before any nonce is looked at.
+    const authenticated = !PUBLIC_ROUTES.includes(routeKey) && !OPERATOR_ROUTES.includes(routeKey);
     expect(deps.nonces.spent.size).toBe(spent + (authenticated ? 1 : 0));
   });
 });
 
-const PROTECTED = ROUTES.filter(({ routeKey }) => !PUBLIC_ROUTES.includes(routeKey)).map(
-  (route): [string, typeof route] => [route.routeKey, route],
-);
+const PROTECTED = ROUTES.filter(
+  ({ routeKey }) => !PUBLIC_ROUTES.includes(routeKey) && !OPERATOR_ROUTES.includes(routeKey),
+).map((route): [string, typeof route] => [route.routeKey, route]);
 
 describe('requests without credentials', () => {
-  it('are answered only on the public JWKS and health routes, with 200', async () => {
+  it('are answered only on the public routes (JWKS, health, OpenAPI, console), with 200', async () => {
     const answered: Array<{ routeKey: string; status?: number }> = [];
     for (const { routeKey } of ROUTES) {
       const { response } = await send(routeKey, apiEvent(routeKey, ordinaryRequest(routeKey), {}));
@@ -741,8 +825,15 @@ describe('requests without credentials', () => {
     expect(answered).toEqual([
       { routeKey: 'GET /.well-known/jwks.json', status: 200 },
       { routeKey: 'GET /v1/health', status: 200 },
+      { routeKey: 'GET /v1/openapi.json', status: 200 },
+      { routeKey: 'GET /console', status: 200 },
     ]);
-    expect(PUBLIC_ROUTES).toEqual(['GET /.well-known/jwks.json', 'GET /v1/health']);
+    expect(PUBLIC_ROUTES).toEqual([
+      'GET /.well-known/jwks.json',
+      'GET /v1/health',
+      'GET /v1/openapi.json',
+      'GET /console',
+    ]);
   });
 
   it.each(PROTECTED)(
@@ -808,4 +899,106 @@ describe('signed requests that do not hold', () => {
       expect(storedCounts(deps)).toEqual(afterFirst);
     },
   );
+});
+
+describe('operator routes', () => {
+  const OPERATOR_ROWS = OPERATOR_ROUTES.map((routeKey): [string, string] => [routeKey, routeKey]);
+  let token: string;
+
+  const operatorRequest = (routeKey: string): Request =>
+    routeKey.includes('{documentId}') ? { pathParameters: { documentId: world.documentId } } : {};
+  const asOperator = (routeKey: string, bearer = token) =>
+    send(
+      routeKey,
+      apiEvent(routeKey, operatorRequest(routeKey), { authorization: `Bearer ${bearer}` }),
+    );
+
+  beforeEach(async () => {
+    ({ token } = await createOperator(deps, { name: 'Trực ban', actor: 'matrix' }));
+  });
+
+  it.each(OPERATOR_ROWS)('%s answers an operator with a valid token', async (_name, routeKey) => {
+    const before = storedCounts(deps);
+
+    const { response } = await asOperator(routeKey);
+
+    expect(response.statusCode, response.body).toBe(200);
+    expect(storedCounts(deps)).toEqual(before);
+    expect(deps.nonces.spent.size).toBe(0);
+  });
+
+  it.each(OPERATOR_ROWS)(
+    '%s refuses no token, a wrong one and a revoked one with 401 OPERATOR_UNAUTHENTICATED',
+    async (_name, routeKey) => {
+      const none = await send(routeKey, apiEvent(routeKey, operatorRequest(routeKey), {}));
+      const wrong = await asOperator(routeKey, `${token.slice(0, -4)}AAAA`);
+      const operators = await deps.operators.list();
+      for (const { operatorId } of operators) {
+        await revokeOperator(deps, { operatorId, actor: 'matrix' });
+      }
+      const revoked = await asOperator(routeKey);
+
+      for (const { response, json } of [none, wrong, revoked]) {
+        expect(response.statusCode).toBe(401);
+        expect(json.error).toMatchObject({ code: 'OPERATOR_UNAUTHENTICATED' });
+        expect(response.headers?.['www-authenticate']).toBe(OPERATOR_CHALLENGE);
+      }
+      expect(
+        new Set([none, wrong, revoked].map(({ json }) => JSON.stringify(json.error?.code))),
+      ).toEqual(new Set(['"OPERATOR_UNAUTHENTICATED"']));
+    },
+  );
+
+  it.each(PROTECTED)(
+    '%s refuses an operator token with 401 UNAUTHENTICATED',
+    async (_name, { routeKey }) => {
+      const before = storedCounts(deps);
+
+      const { response, json } = await send(
+        routeKey,
+        apiEvent(routeKey, ordinaryRequest(routeKey), { authorization: `Bearer ${token}` }),
+      );
+
+      expect(response.statusCode).toBe(401);
+      expect(json.error).toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(storedCounts(deps)).toEqual(before);
+      expect(deps.nonces.spent.size).toBe(0);
+    },
+  );
+
+  it('shows every agency with its state, and a pull agency connected once it listed', async () => {
+    const inboxRequest = {};
+    const headers = signedFor(
+      registeredAs(agencies, RECIPIENT).credential,
+      'GET /v1/inbox',
+      inboxRequest,
+    );
+    await send('GET /v1/inbox', apiEvent('GET /v1/inbox', inboxRequest, headers));
+
+    const { json } = await asOperator('GET /v1/operator/agencies');
+
+    const items = (json as { items?: Array<{ agencyId: string; connection: { state: string } }> })
+      .items;
+    expect(items?.map((item) => item.agencyId)).toEqual(
+      [SENDER, RECIPIENT, OTHER_RECIPIENT, HAI_PHONG, UNRELATED].sort(),
+    );
+    expect(items?.find((item) => item.agencyId === RECIPIENT)?.connection).toMatchObject({
+      state: 'connected',
+      lastPollAt: deps.clock.now().toISOString(),
+    });
+    expect(JSON.stringify(json)).not.toMatch(/publicKeySpki/);
+  });
+
+  it('shows recent documents and one document’s whole timeline', async () => {
+    const documents = await asOperator('GET /v1/operator/documents');
+    const timeline = await asOperator('GET /v1/operator/documents/{documentId}');
+
+    const listed = (documents.json as { items?: Array<{ documentId: string }> }).items;
+    expect(listed?.map((item) => item.documentId)).toContain(world.documentId);
+    expect(timeline.json.recipients?.map((line) => line.agencyId)).toEqual([
+      NGHE_AN,
+      CAO_BANG,
+      HAI_PHONG,
+    ]);
+  });
 });
