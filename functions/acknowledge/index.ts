@@ -1,12 +1,17 @@
-import { AxisError } from '#shared/domain/AxisError';
 import { apiHandler } from '#shared/http/apiHandler';
 import { jsonResponse } from '#shared/http/responses';
+import { acknowledgeParams, parseRequestPart } from '#shared/http/schemas';
 import { acknowledgeInboxItem, parseAcknowledgement } from '#shared/services/acknowledgeInbox';
 
 /** POST /v1/inbox/{messageId}/ack: the caller is done with an item, or failed at it. */
 export const handler = apiHandler(async ({ caller, deps, pathParameters, body }) => {
-  const messageId = pathParameters.messageId;
-  if (!messageId) throw new AxisError('NOT_FOUND', 'no message id in the path');
-  const item = await acknowledgeInboxItem(deps, caller, messageId, parseAcknowledgement(body));
+  // No message id in the path names no item: NOT_FOUND, as for an unknown one.
+  const { messageId } = parseRequestPart(acknowledgeParams, pathParameters, 'path', 'NOT_FOUND');
+  const item = await acknowledgeInboxItem(
+    { inbox: deps.inbox, clock: deps.clock, inboxRetentionDays: deps.inboxRetentionDays },
+    caller,
+    messageId,
+    parseAcknowledgement(body),
+  );
   return jsonResponse(200, item);
 });

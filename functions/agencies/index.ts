@@ -1,5 +1,6 @@
 import { apiHandler } from '#shared/http/apiHandler';
 import { jsonResponse } from '#shared/http/responses';
+import { agenciesQuery, agencyParams, parseRequestPart } from '#shared/http/schemas';
 import { getAgency, listAgencies } from '#shared/services/agencyLookup';
 
 /**
@@ -7,7 +8,11 @@ import { getAgency, listAgencies } from '#shared/services/agencyLookup';
  * open to every authenticated agency so it can address its documents.
  */
 export const handler = apiHandler(async ({ deps, pathParameters, query }) => {
-  const agencyId = pathParameters.agencyId;
-  if (agencyId !== undefined) return jsonResponse(200, await getAgency(deps, agencyId));
-  return jsonResponse(200, await listAgencies(deps, query));
+  if (pathParameters.agencyId !== undefined) {
+    // A path that names nothing is answered like an agency nobody knows.
+    const { agencyId } = parseRequestPart(agencyParams, pathParameters, 'path', 'NOT_FOUND');
+    return jsonResponse(200, await getAgency(deps, agencyId));
+  }
+  const { prefix, limit, cursor } = parseRequestPart(agenciesQuery, query, 'query');
+  return jsonResponse(200, await listAgencies(deps, { prefix, limit: String(limit), cursor }));
 });

@@ -2,41 +2,33 @@ import { AxisError } from '../domain/AxisError';
 import { isAxisId } from '../domain/ids';
 import type { Clock, InboxStore } from '../domain/ports';
 import type { Agency, InboxAcknowledgement, InboxItem } from '../domain/records';
+import { type AcknowledgementBody, acknowledgementBody, parseRequestPart } from '../http/schemas';
 
 /** Longest failure reason the axis stores: enough for an operator, no room for documents. */
-export const ACK_REASON_MAX = 200;
+export { ACK_REASON_MAX } from '../http/schemas';
 
-export type AcknowledgementRequest =
-  | { readonly result: 'done' }
-  | { readonly result: 'failed'; readonly reason?: string };
+export type AcknowledgementRequest = AcknowledgementBody;
+
+const SECONDS_PER_DAY = 86_400;
 
 /**
- * Reads `{"result":"done"}` or `{"result":"failed","reason":"…"}`. Anything
- * else is refused whole, so a typo never passes for an acknowledgement. The
- * reason is never put in an error message: it is the agency's text.
+ * Reads `{"result":"done"}` or `{"result":"failed","reason":"…"}` against
+ * the route's schema. Anything else is refused whole, so a typo never passes
+ * for an acknowledgement. The reason is never put in an error message: it is
+ * the agency's text.
  */
 export function parseAcknowledgement(body: Uint8Array): AcknowledgementRequest {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(body).toString('utf8'));
   } catch {
-    throw invalid('the body must be JSON');
+    throw new AxisError('INVALID_PARAMETER', 'the body must be JSON');
   }
+  // Checked apart from the schema, so `null` or `[]` get a plain answer.
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid('the body must be a JSON object');
+    throw new AxisError('INVALID_PARAMETER', 'the body must be a JSON object');
   }
-  const { result, reason, ...rest } = value as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) throw invalid('only result and reason are accepted');
-  if (result === 'done') {
-    if (reason !== undefined) throw invalid('a reason goes only with result "failed"');
-    return { result };
-  }
-  if (result !== 'failed') throw invalid('result must be "done" or "failed"');
-  if (reason === undefined) return { result };
-  if (typeof reason !== 'string' || [...reason].length > ACK_REASON_MAX) {
-    throw invalid(`reason must be text of at most ${ACK_REASON_MAX} characters`);
-  }
-  return { result, reason };
+  return parseRequestPart(acknowledgementBody, value, 'body');
 }
 
 /**
@@ -45,14 +37,17 @@ export function parseAcknowledgement(body: Uint8Array): AcknowledgementRequest {
  * Only the inbox's owner can reach an item: the partition is the caller's.
  */
 export async function acknowledgeInboxItem(
-  deps: { inbox: InboxStore; clock: Clock },
+  deps: { inbox: InboxStore; clock: Clock; inboxRetentionDays: number },
   caller: Agency,
   messageId: string,
   request: AcknowledgementRequest,
 ): Promise<InboxItem> {
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const at = now.toISOString();
   const acknowledgement: InboxAcknowledgement =
-    request.result === 'done' ? { result: 'done', at } : { ...request, at };
+    request.result === 'done'
+      ? { result: 'done', at, expiresAt: expiryOf(now, deps.inboxRetentionDays) }
+      : { ...request, at };
   const item = isAxisId(messageId)
     ? await deps.inbox.acknowledge(caller.agencyId, messageId, acknowledgement)
     : undefined;
@@ -62,6 +57,11 @@ export async function acknowledgeInboxItem(
   return item;
 }
 
-function invalid(message: string): AxisError {
-  return new AxisError('INVALID_PARAMETER', message);
+/**
+ * A done item is kept `retentionDays` after its acknowledgement, so the
+ * record stays readable for a while, then DynamoDB's TTL removes it and the
+ * inbox partition does not grow without end. Epoch seconds, as TTL reads it.
+ */
+export function expiryOf(acknowledgedAt: Date, retentionDays: number): number {
+  return Math.floor(acknowledgedAt.getTime() / 1000) + retentionDays * SECONDS_PER_DAY;
 }

@@ -89,10 +89,21 @@ export class DynamoInboxStore implements InboxStore {
 
 function updateFor(acknowledgement: InboxAcknowledgement) {
   if (acknowledgement.result === 'done') {
-    return {
+    const done = {
       UpdateExpression: 'SET acknowledgedAt = :at, #result = :done',
       ExpressionAttributeNames: { '#result': 'result' },
       ExpressionAttributeValues: { ':at': acknowledgement.at, ':done': 'done' },
+    };
+    if (acknowledgement.expiresAt === undefined) return done;
+    // expiresAt is the table's TTL attribute: DynamoDB deletes the done item
+    // once it has passed. A failed item never gets one: it is still pending.
+    return {
+      ...done,
+      UpdateExpression: `${done.UpdateExpression}, expiresAt = :expiresAt`,
+      ExpressionAttributeValues: {
+        ...done.ExpressionAttributeValues,
+        ':expiresAt': acknowledgement.expiresAt,
+      },
     };
   }
   const values = { ':at': acknowledgement.at, ':one': 1 };

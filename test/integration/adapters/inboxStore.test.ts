@@ -137,19 +137,23 @@ describe('DynamoInboxStore', () => {
 
 describe('DynamoInboxStore acknowledgements', () => {
   const AT = '2026-12-04T10:00:00.000Z';
+  /** AT plus 30 days, in epoch seconds: what the service computes for a done item. */
+  const EXPIRES_AT = Date.parse(AT) / 1000 + 30 * 86_400;
+  const DONE = { result: 'done', at: AT, expiresAt: EXPIRES_AT } as const;
 
   it('drops a done item from the listing, keeps its record, answers a repeat alike', async () => {
     const agency = `${NGHE_AN}.done`;
     const [done, kept] = [item(agency), item(agency)];
     for (const entry of [done, kept]) await store.add(entry);
 
-    const first = await store.acknowledge(agency, done.messageId, { result: 'done', at: AT });
+    const first = await store.acknowledge(agency, done.messageId, DONE);
     const again = await store.acknowledge(agency, done.messageId, {
       result: 'done',
       at: '2026-12-04T11:00:00.000Z',
+      expiresAt: EXPIRES_AT + 3600,
     });
 
-    expect(first).toEqual({ ...done, acknowledgedAt: AT, result: 'done' });
+    expect(first).toEqual({ ...done, acknowledgedAt: AT, result: 'done', expiresAt: EXPIRES_AT });
     expect(again).toEqual(first);
     expect((await store.list(agency, { limit: 10 })).items).toEqual([kept]);
     // The message is not queued again if routing repeats itself.
@@ -185,10 +189,25 @@ describe('DynamoInboxStore acknowledgements', () => {
     });
     expect((await store.list(agency, { limit: 10 })).items).toEqual([third]);
 
-    const done = await store.acknowledge(agency, failing.messageId, { result: 'done', at: AT });
+    const done = await store.acknowledge(agency, failing.messageId, DONE);
     const late = await store.acknowledge(agency, failing.messageId, { result: 'failed', at: AT });
     expect(late).toEqual(done);
     expect(late).toMatchObject({ result: 'done', failureCount: 3 });
+  });
+
+  it('writes the TTL attribute on a done item only, never on a failed one', async () => {
+    const agency = `${NGHE_AN}.expiry`;
+    const [finished, failing] = [item(agency), item(agency)];
+    for (const entry of [finished, failing]) await store.add(entry);
+
+    await store.acknowledge(agency, finished.messageId, DONE);
+    await store.acknowledge(agency, failing.messageId, { result: 'failed', at: AT, reason: 'x' });
+
+    // Read back as stored, not as the update answered.
+    expect((await store.get(agency, finished.messageId))?.expiresAt).toBe(EXPIRES_AT);
+    const failed = await store.get(agency, failing.messageId);
+    expect(failed).toMatchObject({ failureCount: 1 });
+    expect(failed).not.toHaveProperty('expiresAt');
   });
 
   it("answers undefined for an item absent from the agency's inbox, creating nothing", async () => {
@@ -197,9 +216,7 @@ describe('DynamoInboxStore acknowledgements', () => {
     const owned = item(owner);
     await store.add(owned);
 
-    expect(await store.acknowledge(stranger, owned.messageId, { result: 'done', at: AT })).toBe(
-      undefined,
-    );
+    expect(await store.acknowledge(stranger, owned.messageId, DONE)).toBe(undefined);
     expect(
       await store.acknowledge(stranger, owned.messageId, { result: 'failed', at: AT }),
     ).toBeUndefined();
@@ -215,7 +232,7 @@ describe('DynamoInboxStore acknowledgements', () => {
     const pendingIds = [sorted[4], sorted[11]].map((entry) => entry?.messageId);
     for (const entry of sorted) {
       if (!pendingIds.includes(entry.messageId)) {
-        await store.acknowledge(agency, entry.messageId, { result: 'done', at: AT });
+        await store.acknowledge(agency, entry.messageId, DONE);
       }
     }
 

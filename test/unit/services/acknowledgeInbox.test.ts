@@ -144,6 +144,29 @@ describe('acknowledgeInboxItem', () => {
     expect(await pending()).toEqual([SECOND.messageId]);
   });
 
+  it('sets a done item to expire the retention after its acknowledgement', async () => {
+    const answer = await acknowledgeInboxItem(
+      { ...deps, inboxRetentionDays: 7 },
+      agency(NGHE_AN),
+      FIRST.messageId,
+      { result: 'done' },
+    );
+
+    const expected = Date.parse('2026-12-04T09:00:00.000Z') / 1000 + 7 * 24 * 60 * 60;
+    expect(answer.expiresAt).toBe(expected);
+    expect(deps.inbox.items.get(`${NGHE_AN}|${FIRST.messageId}`)?.expiresAt).toBe(expected);
+  });
+
+  it('never sets an expiry on a failed item: it is still pending', async () => {
+    const answer = await acknowledgeInboxItem(deps, agency(NGHE_AN), FIRST.messageId, {
+      result: 'failed',
+      reason: 'thiếu tệp',
+    });
+
+    expect(answer).toMatchObject({ failureCount: 1 });
+    expect(answer).not.toHaveProperty('expiresAt');
+  });
+
   it.each([
     ['in another agency’s inbox', OUTSIDER, FIRST.messageId],
     ['that does not exist', NGHE_AN, `doc_${'z'.repeat(26)}`],
