@@ -34,6 +34,12 @@ const API_5XX_PERCENT = 5;
 /** Share of delivery attempts that may fail, over a window with enough attempts to judge. */
 const DELIVERY_FAILURE_PERCENT = 25;
 const DELIVERY_MIN_ATTEMPTS = 5;
+/** Failed deliveries in a row to one agency before an operator is told. */
+const AGENCY_CONSECUTIVE_FAILURES = 3;
+/** Periods the health check and the national link alarms look back over. */
+const TREND_PERIODS = 3;
+/** Of those, how many failing health checks it takes to alarm: one bad check is a blip. */
+const HEALTH_FAILING_PERIODS = 2;
 const WINDOW = Duration.minutes(5);
 
 /** What the monitoring watches, as built by the rest of the stack. */
@@ -44,6 +50,11 @@ export interface MonitoringProps {
   readonly httpApi: HttpApi;
   /** Operators' address for alarm mail; without it the topic has no subscriber yet. */
   readonly alarmEmail?: string;
+  /**
+   * Whether the stack is linked to a national axis (`lienthong:nationalAxisUrl`
+   * is set). Only then is a silent link an outage worth an alarm.
+   */
+  readonly nationalLinked?: boolean;
 }
 
 /** The alarms, by what they watch, so tests can find each one. */
@@ -54,6 +65,10 @@ export interface MonitoringAlarms {
   readonly functionThrottles: Record<FunctionName, Alarm>;
   readonly api5xx: Alarm;
   readonly deliveriesFailing: Alarm;
+  readonly agencyFailing: Alarm;
+  readonly healthCheckFailing: Alarm;
+  /** Present only when the stack is linked to a national axis. */
+  readonly nationalLinkDown?: Alarm;
 }
 
 /**
@@ -112,6 +127,9 @@ export class Monitoring extends Construct {
       ),
       api5xx: this.api5xxAlarm(props.httpApi),
       deliveriesFailing: this.deliveriesFailingAlarm(),
+      agencyFailing: this.agencyFailingAlarm(),
+      healthCheckFailing: this.healthCheckFailingAlarm(),
+      ...(props.nationalLinked ? { nationalLinkDown: this.nationalLinkDownAlarm() } : {}),
     };
     this.dashboard = this.buildDashboard(props);
   }
@@ -201,8 +219,65 @@ export class Monitoring extends Construct {
   }
 
   /**
-   * Every alarm notifies the topic when it fires and when it clears. Missing
-   * data means nothing happened (no errors, an idle queue), never trouble.
+   * The route step publishes each agency's run of failed deliveries without
+   * an agency dimension, so the Maximum says whether any agency is failing:
+   * one alarm, however many agencies there are. Which agency it is, the
+   * operator reads from the connection records.
+   */
+  private agencyFailingAlarm(): Alarm {
+    return this.alarm('AgencyFailing', {
+      metric: axisMetric(METRIC.agencyConsecutiveFailures, 'Maximum'),
+      threshold: AGENCY_CONSECUTIVE_FAILURES,
+      description:
+        `An agency failed ${AGENCY_CONSECUTIVE_FAILURES} or more deliveries in a row. ` +
+        "To see which: open the operator console's Agencies view (/console), which shows each " +
+        "agency's consecutive failures and last failure (or GET /v1/operator/agencies); " +
+        '`lienthong dlq list route` lists the deliveries that gave up, and ' +
+        "`lienthong trace DOCUMENT_ID` shows one document's deliveries.",
+    });
+  }
+
+  /**
+   * The scheduled health monitor publishes 1 when a component fails and 0
+   * when all are ok. Missing data breaches: a monitor that stopped running
+   * (or cannot publish) is itself trouble.
+   */
+  private healthCheckFailingAlarm(): Alarm {
+    return this.alarm('HealthCheckFailing', {
+      metric: axisMetric(METRIC.healthCheckFailed, 'Maximum'),
+      threshold: 1,
+      evaluationPeriods: TREND_PERIODS,
+      datapointsToAlarm: HEALTH_FAILING_PERIODS,
+      treatMissingData: TreatMissingData.BREACHING,
+      description:
+        `The scheduled health check found a failing component in ${HEALTH_FAILING_PERIODS} ` +
+        `of ${TREND_PERIODS} five-minute periods, or stopped reporting. GET /v1/health names ` +
+        "the component; the health monitor function's log says why.",
+    });
+  }
+
+  /**
+   * A successful poll of the national axis counts 1; none for a quarter of
+   * an hour, or no metric at all, means the link is down.
+   */
+  private nationalLinkDownAlarm(): Alarm {
+    return this.alarm('NationalLinkDown', {
+      metric: axisMetric(METRIC.nationalFetchSucceeded, 'Sum'),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: TREND_PERIODS,
+      treatMissingData: TreatMissingData.BREACHING,
+      description:
+        `No successful poll of the national axis in ${TREND_PERIODS} five-minute periods. ` +
+        "Check the federation function's log, the national axis credentials secret and " +
+        'the NationalLinkFailures metric on the dashboard.',
+    });
+  }
+
+  /**
+   * Every alarm notifies the topic when it fires and when it clears. Unless
+   * an alarm says otherwise, missing data means nothing happened (no errors,
+   * an idle queue), never trouble.
    */
   private alarm(
     id: string,
@@ -211,14 +286,19 @@ export class Monitoring extends Construct {
       threshold: number;
       description: string;
       evaluationPeriods?: number;
+      datapointsToAlarm?: number;
+      comparisonOperator?: ComparisonOperator;
+      treatMissingData?: TreatMissingData;
     },
   ): Alarm {
     const alarm = new Alarm(this, id, {
       metric: options.metric,
       threshold: options.threshold,
       evaluationPeriods: options.evaluationPeriods ?? 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      datapointsToAlarm: options.datapointsToAlarm,
+      comparisonOperator:
+        options.comparisonOperator ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: options.treatMissingData ?? TreatMissingData.NOT_BREACHING,
       alarmDescription: options.description,
     });
     const action = new SnsAction(this.topic);
@@ -283,6 +363,22 @@ export class Monitoring extends Construct {
       ),
     );
     dashboard.addWidgets(
+      graph('Agency failures', [
+        axisMetric(METRIC.agencyConsecutiveFailures, 'Maximum', 'worst consecutive failures'),
+        axisMetric(METRIC.deliveriesFailed),
+      ]),
+      graph('Health check', [axisMetric(METRIC.healthCheckFailed, 'Maximum', 'failing (1)')]),
+    );
+    // Shown linked or not: unlinked, it stays empty, which is the truth.
+    dashboard.addWidgets(
+      graph('National axis link', [
+        axisMetric(METRIC.nationalFetchSucceeded),
+        axisMetric(METRIC.nationalItemsFetched),
+        axisMetric(METRIC.nationalForwarded),
+        axisMetric(METRIC.nationalLinkFailures),
+      ]),
+    );
+    dashboard.addWidgets(
       graph('API answers', [
         props.httpApi.metricCount({ label: 'requests' }),
         props.httpApi.metricClientError({ label: '4xx' }),
@@ -293,14 +389,18 @@ export class Monitoring extends Construct {
   }
 }
 
-/** One of the axis's own EMF counters, summed over the service. */
-function axisMetric(name: MetricName): Metric {
+/**
+ * One of the axis's own EMF metrics under the service dimension: summed for
+ * counters, or another statistic for gauges such as a run of failures.
+ */
+function axisMetric(name: MetricName, statistic = 'Sum', label?: string): Metric {
   return new Metric({
     namespace: METRICS_NAMESPACE,
     metricName: name,
     dimensionsMap: { service: METRICS_SERVICE },
-    statistic: 'Sum',
+    statistic,
     period: WINDOW,
+    ...(label === undefined ? {} : { label }),
   });
 }
 

@@ -1,7 +1,7 @@
 import { DynamoTableProbe } from '#shared/adapters/dynamodb/DynamoTableProbe';
 import { KmsKeyProbe } from '#shared/adapters/kms/KmsKeyProbe';
 import { S3BucketProbe } from '#shared/adapters/s3/S3BucketProbe';
-import { SqsQueueProbe } from '#shared/adapters/sqs/SqsQueueProbe';
+import { SqsDeadLetterProbe, SqsQueueProbe } from '#shared/adapters/sqs/SqsQueueProbe';
 import { readConfig } from '#shared/config/config';
 import type { EnvName, QueueName, TableName } from '#shared/config/wiring';
 import { ENV, QUEUES, TABLES } from '#shared/config/wiring';
@@ -10,8 +10,8 @@ import type { HealthProbe } from '#shared/observability/health';
 type Env = Record<string, string | undefined>;
 
 /**
- * One probe per table and queue in the wiring, plus the bucket and the
- * signing key, so a resource added to the wiring is checked without a change
+ * One probe per table, queue and dead-letter queue in the wiring, plus the
+ * bucket and the signing key, so a resource added to the wiring is checked without a change
  * here. The CDK stack gives the health function every one of these names.
  */
 export function probesFromEnvironment(env: Env = process.env): HealthProbe[] {
@@ -25,6 +25,12 @@ export function probesFromEnvironment(env: Env = process.env): HealthProbe[] {
       return new SqsQueueProbe(`queue:${name}`, url);
     }),
   );
+  // Failing while they hold messages: work the axis gave up on needs a person.
+  const deadLetters = (Object.keys(QUEUES) as QueueName[]).map((name) =>
+    configured(env, `dead-letters:${name}`, QUEUES[name].deadLetterEnv, (url) => {
+      return new SqsDeadLetterProbe(`dead-letters:${name}`, url);
+    }),
+  );
   const bucket = configured(env, 'bucket:payloads', ENV.payloadBucket, (name) => {
     return new S3BucketProbe('bucket:payloads', name, {
       forcePathStyle: readConfig(env).s3ForcePathStyle,
@@ -33,7 +39,7 @@ export function probesFromEnvironment(env: Env = process.env): HealthProbe[] {
   const key = configured(env, 'key:signing', ENV.signingKeyId, (keyId) => {
     return new KmsKeyProbe('key:signing', keyId);
   });
-  return [...tables, ...queues, bucket, key];
+  return [...tables, ...queues, ...deadLetters, bucket, key];
 }
 
 /** A component without its name in the environment is reported failing, not skipped. */

@@ -17,6 +17,22 @@ export const METRIC = {
   deliveriesFailed: 'DeliveriesFailed',
   deliveriesDeadLettered: 'DeliveriesDeadLettered',
   requestsRefused: 'RequestsRefused',
+  /**
+   * Published by the route step after each delivery attempt: that agency's
+   * consecutive failed deliveries, with no agency dimension, so the metric's
+   * Maximum says whether any agency is failing without one alarm per agency.
+   */
+  agencyConsecutiveFailures: 'AgencyConsecutiveFailures',
+  /** 1 when the scheduled health check finds a failing component, 0 when all are ok. */
+  healthCheckFailed: 'HealthCheckFailed',
+  /** 1 per successful poll of the national axis; its absence means the link is down. */
+  nationalFetchSucceeded: 'NationalFetchSucceeded',
+  /** Calls to the national axis that failed. */
+  nationalLinkFailures: 'NationalLinkFailures',
+  /** Items fetched from the national axis for this axis's agencies. */
+  nationalItemsFetched: 'NationalItemsFetched',
+  /** Documents and statuses forwarded to the national axis. */
+  nationalForwarded: 'NationalForwarded',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -1,7 +1,13 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionName, QueueName } from '#shared/config/wiring';
 import { METRIC, METRICS_NAMESPACE } from '#shared/observability/metricNames';
 import { functionEntries, queueEntries } from '../../cdk/lib/declarations';
+import { Monitoring } from '../../cdk/lib/Monitoring';
 import type { Synthesized } from './synthesize';
 import { logicalIdOf, refersTo, synthesize } from './synthesize';
 
@@ -21,6 +27,11 @@ interface AlarmProperties {
   readonly TreatMissingData: string;
   readonly ComparisonOperator: string;
   readonly Threshold: number;
+  readonly Statistic?: string;
+  readonly Period?: number;
+  readonly EvaluationPeriods: number;
+  readonly DatapointsToAlarm?: number;
+  readonly AlarmDescription?: string;
 }
 
 let synth: Synthesized;
@@ -123,6 +134,131 @@ describe('expression alarms', () => {
   });
 });
 
+describe('axis metric alarms', () => {
+  /** Alarms on one of the axis's own metrics, under its namespace. */
+  const axisAlarmsOn = (found: AlarmProperties[], metricName: string): AlarmProperties[] =>
+    found.filter(
+      (alarm) => alarm.Namespace === METRICS_NAMESPACE && alarm.MetricName === metricName,
+    );
+
+  const alarmsOf = (template: Synthesized['template']): AlarmProperties[] =>
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (resource) => resource.Properties as AlarmProperties,
+    );
+
+  it('alarms when any agency failed three deliveries in a row within five minutes', () => {
+    const found = axisAlarmsOn(alarms, METRIC.agencyConsecutiveFailures);
+    expectRoutedToTopic(found);
+    expect(found[0]).toMatchObject({
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 3,
+      Dimensions: [{ Name: 'service', Value: 'lienthong' }],
+    });
+    // The operator is told where to find which agency it is.
+    expect(found[0]?.AlarmDescription).toMatch(/console/i);
+    expect(found[0]?.AlarmDescription).toContain('`lienthong ');
+  });
+
+  it('alarms when the health check fails in two of three periods, or stops reporting', () => {
+    const found = axisAlarmsOn(alarms, METRIC.healthCheckFailed);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: topicLogicalId() }],
+      OKActions: [{ Ref: topicLogicalId() }],
+    });
+  });
+
+  it('has no national link alarm when the stack is not linked to a national axis', () => {
+    expect(synth.stack.monitoring.alarms.nationalLinkDown).toBeUndefined();
+    expect(axisAlarmsOn(alarms, METRIC.nationalFetchSucceeded)).toEqual([]);
+  });
+
+  /**
+   * The construct alone, over imported functions and queues, so its
+   * `nationalLinked` switch is tested apart from how the stack sets it.
+   */
+  function monitoringAlone(nationalLinked: boolean): {
+    monitoring: Monitoring;
+    template: Template;
+  } {
+    const stack = new Stack(new App(), 'MonitoringAlone', {
+      env: { account: '123456789012', region: 'ap-southeast-1' },
+    });
+    const arn = (service: string, name: string) =>
+      `arn:aws:${service}:ap-southeast-1:123456789012:${name}`;
+    const functions = Object.fromEntries(
+      functionEntries().map(([name]) => [
+        name,
+        LambdaFunction.fromFunctionArn(stack, `Fn-${name}`, arn('lambda', `function:${name}`)),
+      ]),
+    ) as Record<FunctionName, IFunction>;
+    const queuesNamed = (suffix: string) =>
+      Object.fromEntries(
+        queueEntries().map(([name]) => [
+          name,
+          Queue.fromQueueArn(stack, `Queue-${name}${suffix}`, arn('sqs', `${name}${suffix}`)),
+        ]),
+      ) as Record<QueueName, IQueue>;
+    const monitoring = new Monitoring(stack, 'Monitoring', {
+      functions,
+      queues: queuesNamed(''),
+      deadLetterQueues: queuesNamed('-dlq'),
+      httpApi: new HttpApi(stack, 'Api'),
+      nationalLinked,
+    });
+    return { monitoring, template: Template.fromStack(stack) };
+  }
+
+  it('creates the national link alarm only when the construct is told the stack is linked', () => {
+    const unlinked = monitoringAlone(false);
+    expect(unlinked.monitoring.alarms.nationalLinkDown).toBeUndefined();
+    expect(axisAlarmsOn(alarmsOf(unlinked.template), METRIC.nationalFetchSucceeded)).toEqual([]);
+
+    const linked = monitoringAlone(true);
+    expect(linked.monitoring.alarms.nationalLinkDown).toBeDefined();
+    const found = axisAlarmsOn(alarmsOf(linked.template), METRIC.nationalFetchSucceeded);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    // Consecutive periods: every one of the three must be silent.
+    expect(found[0]?.DatapointsToAlarm ?? 3).toBe(3);
+  });
+
+  it('alarms when a linked stack has not polled the national axis for three periods', () => {
+    const linked = synthesize({ 'lienthong:nationalAxisUrl': 'https://national.example.vn' });
+    const found = axisAlarmsOn(alarmsOf(linked.template), METRIC.nationalFetchSucceeded);
+    const topic = { Ref: logicalIdOf(linked.stack, linked.stack.monitoring.topic) };
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
+    // Consecutive periods: every one of the three must be silent.
+    expect(found[0]?.DatapointsToAlarm ?? 3).toBe(3);
+  });
+});
+
 describe('dashboard', () => {
   it('exists once and graphs the axis metrics, queues, functions and API', () => {
     synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
@@ -132,7 +268,13 @@ describe('dashboard', () => {
     for (const metric of Object.values(METRIC)) {
       expect(body).toContain(metric);
     }
-    for (const fragment of [METRICS_NAMESPACE, 'ApproximateNumberOfMessagesVisible', '4xx']) {
+    for (const fragment of [
+      METRICS_NAMESPACE,
+      'ApproximateNumberOfMessagesVisible',
+      '4xx',
+      'National axis link',
+      'Agency failures',
+    ]) {
       expect(body).toContain(fragment);
     }
     for (const [name] of functionEntries()) {

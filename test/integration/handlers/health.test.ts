@@ -1,4 +1,9 @@
-import { CreateQueueCommand, DeleteQueueCommand } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  PurgeQueueCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV, QUEUES, TABLES } from '#shared/config/wiring';
 import { resetDependencies } from '#shared/runtime/dependencies';
@@ -11,8 +16,9 @@ import { invokeApi } from '../helpers/lambdaEvents';
 
 /**
  * The health check against the emulators: every table, queue, the bucket and
- * the key of a freshly provisioned axis answer; a queue deleted under the
- * axis makes it answer 503 naming that queue.
+ * the key of a freshly provisioned axis answer and its dead-letter queues are
+ * empty; a queue deleted under the axis, or a message left in a dead-letter
+ * queue, makes it answer 503 naming that component.
  */
 let axis: ProvisionedAxis;
 let state: AwsState;
@@ -44,6 +50,7 @@ describe('GET /v1/health against the emulators', () => {
     expect(body.components.map((c: { name: string }) => c.name)).toEqual([
       ...Object.keys(TABLES).map((table) => `table:${table}`),
       ...Object.keys(QUEUES).map((queue) => `queue:${queue}`),
+      ...Object.keys(QUEUES).map((queue) => `dead-letters:${queue}`),
       'bucket:payloads',
       'key:signing',
     ]);
@@ -69,5 +76,19 @@ describe('GET /v1/health against the emulators', () => {
     } finally {
       process.env[ENV.routeQueueUrl] = routeQueueUrl;
     }
+  });
+
+  it('answers 503 naming a dead-letter queue that holds a message, until it is emptied', async () => {
+    const dlqUrl = axis.queues.route.dlqUrl;
+    await state.sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{}' }));
+    try {
+      const { status, body } = await checkNow();
+      expect(status).toBe(503);
+      expect(body.components).toContainEqual({ name: 'dead-letters:route', status: 'failing' });
+      expect(body.components).toContainEqual({ name: 'dead-letters:verify', status: 'ok' });
+    } finally {
+      await state.sqs.send(new PurgeQueueCommand({ QueueUrl: dlqUrl }));
+    }
+    expect((await checkNow()).status).toBe(200);
   });
 });

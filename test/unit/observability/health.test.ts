@@ -88,11 +88,12 @@ describe('GET /v1/health', () => {
 });
 
 describe('probes from the environment', () => {
-  it('checks every wiring table and queue, the bucket and the signing key', () => {
+  it('checks every wiring table, queue and dead-letter queue, the bucket and the key', () => {
     const names = probesFromEnvironment({}).map((probe) => probe.component);
     expect(names).toEqual([
       ...Object.keys(TABLES).map((table) => `table:${table}`),
       ...Object.keys(QUEUES).map((queue) => `queue:${queue}`),
+      ...Object.keys(QUEUES).map((queue) => `dead-letters:${queue}`),
       'bucket:payloads',
       'key:signing',
     ]);
