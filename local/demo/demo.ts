@@ -1,10 +1,14 @@
 /**
  * `npm run demo`: the axis exchanging real sample documents on this machine.
  *
- * Starts the embedded emulators and the local runtime, registers the sample
- * agencies (push agencies get a webhook served here, pull agencies poll their
- * inbox), sends the sample documents, lets every recipient answer with its
- * processing statuses, and prints what happened. Exits 0 only if every
+ * Starts the embedded emulators, the national axis simulator and the local
+ * runtime linked to it, registers the sample agencies (push agencies get a
+ * webhook served here, pull agencies poll their inbox; Hải Phòng lives on the
+ * national axis), sends the sample documents, lets every recipient answer
+ * with its processing statuses, revokes a delivered document, and walks an
+ * operator through a deliberate failure: a webhook that answers 500 until its
+ * messages are dead-lettered, seen in the console's API and the health
+ * report, then redriven with `lienthong dlq redrive`. Exits 0 only if every
  * document reached every recipient and every status reached its sender.
  */
 import { AxisRequestError } from '#shared/client/AxisClient';
@@ -15,9 +19,18 @@ import { DemoAgency } from './DemoAgency';
 import { DemoLog } from './DemoLog';
 import { setUpDemoPki } from './demoPki';
 import { forbiddenArrivals, missingArrivals, type SentDocument } from './expectations';
+import { startNationalSide } from './nationalSide';
+import { walkThroughFailure } from './operatorWalkthrough';
 import { formatTimeline } from './printTimeline';
 import { readSample } from './samples';
-import { DEMO_AGENCIES, DEMO_DEADLINE_MS, DEMO_DOCUMENTS } from './scenario';
+import {
+  DEMO_AGENCIES,
+  DEMO_DEADLINE_MS,
+  DEMO_DOCUMENTS,
+  type DemoDocument,
+  FAILING_AGENCY,
+  NATIONAL_AGENCY,
+} from './scenario';
 import { startWebhookServer } from './webhookServer';
 
 /** The sender whose leaders sign with the demo's test PKI. */
@@ -25,14 +38,26 @@ const SIGNING_SENDER = '000.00.00.G22';
 
 async function main(): Promise<number> {
   const log = new DemoLog();
-  log.add('demo', 'starting the embedded AWS emulators and the local axis');
-  const axis = await startLocalAxis({ visibilityTimeoutSeconds: 2 });
-  log.add('demo', `axis listening on ${axis.url}`);
+  log.add('demo', 'starting the national axis simulator, the AWS emulators and the local axis');
+  const national = await startNationalSide();
+  const axis = await startLocalAxis({
+    visibilityTimeoutSeconds: 2,
+    // The samples carry placeholder signatures: recorded, not refused.
+    national: { ...national.link, signaturePolicy: 'report' },
+    // The deployed schedule polls every minute; the demo cannot wait that long.
+    scheduleEveryMs: { federation: 500 },
+    // Failed attempts are part of the story: one line each, not a stack trace.
+    onError: (error, source) => log.add('axis', `${source} failed: ${summary(error)}`),
+  });
+  log.add('demo', `axis listening on ${axis.url}; national axis simulator on ${national.link.url}`);
   const agencies = new Map<string, DemoAgency>();
+  const down = new Set([FAILING_AGENCY]);
   const axisKeys = await fetchAxisKeys(axis.url);
   log.add('demo', `fetched the axis's public keys from ${axis.url}/.well-known/jwks.json`);
-  const hooks = await startWebhookServer(agencies, axisKeys, log);
+  const hooks = await startWebhookServer(agencies, axisKeys, log, down);
   try {
+    await axis.runScheduled('directorySync');
+    log.add('axis', 'took the agency directory from the national axis (getAgenciesList)');
     for (const profile of DEMO_AGENCIES) {
       const webhookUrl = profile.channel === 'webhook' ? hooks.urlFor(profile.agencyId) : undefined;
       const client = await registerLocalAgency(axis.url, {
@@ -48,38 +73,79 @@ async function main(): Promise<number> {
           `${profile.signaturePolicy})`,
       );
     }
+    log.add(
+      'demo',
+      `${NATIONAL_AGENCY.agencyId} ${NATIONAL_AGENCY.name} is on the national axis; ` +
+        `${FAILING_AGENCY}'s webhook server is down (it answers 500)`,
+    );
     const pki = await setUpDemoPki(SIGNING_SENDER, log);
 
-    const sent: SentDocument[] = [];
-    for (const document of DEMO_DOCUMENTS) {
+    const send = async (document: DemoDocument): Promise<SentDocument> => {
       const original = readSample(document.file);
       const bytes = document.signedBy ? pki.sign(original, document.signedBy) : original;
       const signed = document.signedBy ? `signed by the ${document.signedBy}` : 'as it is';
-      const answer = await agencies.get(document.sender)!.client.submitDocument(bytes);
-      sent.push({
-        ...document,
-        documentId: answer.documentId,
-        recipients: answer.recipients,
-        bytes,
-      });
+      const answer = await agencyOf(agencies, document.sender).client.submitDocument(bytes);
       log.add(document.sender, `sent ${document.file} (${signed}) → ${answer.documentId}`);
-    }
-    await showSafeguards(agencies.get(sent[0].sender)!, sent[0], log);
-
-    const deadline = Date.now() + DEMO_DEADLINE_MS;
-    let missing = missingArrivals(sent, agencies);
-    while (missing.length > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      for (const agency of agencies.values()) {
-        if (agency.profile.channel === 'inbox') await agency.pollInbox();
+      return { ...document, documentId: answer.documentId, recipients: answer.recipients, bytes };
+    };
+    const nationalMailbox = {
+      get documents() {
+        return national.simulator
+          .mailbox(NATIONAL_AGENCY.agencyId)
+          .filter((entry) => entry.kind === 'document')
+          .map((entry) => entry.bytes);
+      },
+    };
+    const waitForArrivals = async (sent: readonly SentDocument[], except: string[]) => {
+      const deadline = Date.now() + DEMO_DEADLINE_MS;
+      let missing = missingArrivals(sent, agencies, nationalMailbox, except);
+      while (missing.length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        for (const agency of agencies.values()) {
+          if (agency.profile.channel === 'inbox') await agency.pollInbox();
+        }
+        missing = missingArrivals(sent, agencies, nationalMailbox, except);
       }
-      missing = missingArrivals(sent, agencies);
+      return missing;
+    };
+
+    const sent: SentDocument[] = [];
+    for (const document of DEMO_DOCUMENTS.filter((candidate) => !candidate.later)) {
+      sent.push(await send(document));
+    }
+    const [first] = sent;
+    if (!first) throw new Error('the demo scenario sends nothing first');
+    await showSafeguards(agencyOf(agencies, first.sender), first, log);
+    let missing = await waitForArrivals(sent, [FAILING_AGENCY]);
+    // A revoke names a document its recipients already hold.
+    for (const document of DEMO_DOCUMENTS.filter((candidate) => candidate.later)) {
+      sent.push(await send(document));
+    }
+    if (missing.length === 0) missing = await waitForArrivals(sent, [FAILING_AGENCY]);
+
+    if (missing.length === 0) {
+      const stuck = sent.find((document) => document.recipients.includes(FAILING_AGENCY));
+      if (!stuck) throw new Error('the demo scenario sends nothing to the failing agency');
+      await walkThroughFailure({
+        axis,
+        log,
+        sender: agencyOf(agencies, stuck.sender),
+        document: stuck,
+        failingAgency: FAILING_AGENCY,
+        repair: () => {
+          down.delete(FAILING_AGENCY);
+          log.add(FAILING_AGENCY, 'webhook server is back up');
+        },
+      });
+      missing = await waitForArrivals(sent, []);
     }
     await Promise.all([...agencies.values()].map((agency) => agency.settled()));
 
     console.log('\nTimelines, as each sender reads them from GET /v1/documents/{id}:\n');
     for (const document of sent) {
-      const timeline = await agencies.get(document.sender)!.client.timeline(document.documentId);
+      const timeline = await agencyOf(agencies, document.sender).client.timeline(
+        document.documentId,
+      );
       for (const line of formatTimeline(timeline)) console.log(line);
       console.log();
     }
@@ -95,14 +161,29 @@ async function main(): Promise<number> {
       return 1;
     }
     console.log(
-      'Every accepted document reached every recipient, every status reached its sender, ' +
-        'and the refused document reached no one but its sender, as a signed rejection.',
+      'Every accepted document reached every recipient (Hải Phòng through the national axis), ' +
+        'every status reached its sender, the refused document reached no one but its ' +
+        'sender as a signed rejection, and the dead-lettered delivery arrived once redriven.',
     );
     return 0;
   } finally {
     await hooks.close();
     await axis.stop();
+    await national.simulator.stop();
   }
+}
+
+/** The reasons behind a failed batch or run, in one line. */
+function summary(error: unknown): string {
+  const recordErrors = (error as { recordErrors?: unknown[] }).recordErrors;
+  const causes = Array.isArray(recordErrors) && recordErrors.length > 0 ? recordErrors : [error];
+  return causes.map((cause) => (cause instanceof Error ? cause.message : String(cause))).join('; ');
+}
+
+function agencyOf(agencies: ReadonlyMap<string, DemoAgency>, agencyId: string): DemoAgency {
+  const agency = agencies.get(agencyId);
+  if (!agency) throw new Error(`the demo has no agency ${agencyId}`);
+  return agency;
 }
 
 /** Shows two answers an integrator meets early: a retry, and a wrong endpoint. */

@@ -1,5 +1,6 @@
+import { parseDocument } from '#shared/edxml/parseEdxml';
 import type { DemoAgency } from './DemoAgency';
-import type { DemoDocument } from './scenario';
+import { type DemoDocument, NATIONAL_AGENCY, NATIONAL_ANSWERS } from './scenario';
 
 export interface SentDocument extends DemoDocument {
   readonly documentId: string;
@@ -7,13 +8,22 @@ export interface SentDocument extends DemoDocument {
   readonly bytes: Uint8Array;
 }
 
+/** What the national axis simulator's agency has received, as the demo reads it. */
+export interface NationalMailbox {
+  readonly documents: readonly Uint8Array[];
+}
+
 /**
- * What has not arrived yet: each document at each recipient, and each status
- * a recipient reported back at the document's sender. Empty when all is done.
+ * What has not arrived yet: each document at each recipient (an agency of
+ * this axis, or the national agency's mailbox on the simulator), and each
+ * status a recipient reported back at the document's sender. Recipients in
+ * `except` are left out. Empty when all is done.
  */
 export function missingArrivals(
   sent: readonly SentDocument[],
   agencies: ReadonlyMap<string, DemoAgency>,
+  national: NationalMailbox,
+  except: readonly string[] = [],
 ): string[] {
   const missing: string[] = [];
   for (const document of sent) {
@@ -24,14 +34,22 @@ export function missingArrivals(
       }
       continue;
     }
-    for (const recipientId of document.recipients) {
-      const recipient = agencies.get(recipientId);
-      const edxml = recipient?.received.documents.get(document.documentId);
-      if (!recipient || !edxml) {
+    const edxml = parseDocument(document.bytes);
+    for (const recipientId of document.recipients.filter((id) => !except.includes(id))) {
+      const arrivedHere =
+        recipientId === NATIONAL_AGENCY.agencyId
+          ? national.documents.some((bytes) => Buffer.from(bytes).equals(document.bytes))
+          : agencies.get(recipientId)?.received.documents.has(document.documentId) === true;
+      if (!arrivedHere) {
         missing.push(`${document.documentId} at ${recipientId}`);
         continue;
       }
-      const expected = recipient.profile.answers.length;
+      const expected =
+        recipientId === NATIONAL_AGENCY.agencyId
+          ? edxml.businessDocType === 0
+            ? NATIONAL_ANSWERS.new
+            : NATIONAL_ANSWERS.revision
+          : (agencies.get(recipientId)?.profile.answers.length ?? 0);
       const arrived =
         sender?.received.statuses.filter(
           (status) =>

@@ -18,6 +18,10 @@ export function formatTimeline(timeline: DocumentTimeline): string[] {
     `  ${timeline.state} at ${timeline.verifiedAt ?? timeline.createdAt}; receipt signed by ` +
       `the axis: ${timeline.receipt ? 'yes' : 'no'}`,
   );
+  const links = Object.entries(timeline.links ?? {});
+  if (links.length > 0) {
+    lines.push(`  links: ${links.map(([name, value]) => `${name} ${value}`).join(', ')}`);
+  }
   for (const recipient of timeline.recipients) {
     const delivery = recipient.delivery;
     const how =

@@ -2,8 +2,8 @@ import type { DemoAgencyProfile } from './DemoAgency';
 
 /**
  * Who takes part in the demo and what they do. The agency ids and names are
- * those of the sample documents; which agency is push or pull, and how each
- * answers, is the demo's choice.
+ * those of the sample documents; which agency is push or pull, which one is
+ * on the national axis, and how each answers, is the demo's choice.
  */
 export const DEMO_AGENCIES: readonly DemoAgencyProfile[] = [
   {
@@ -26,13 +26,7 @@ export const DEMO_AGENCIES: readonly DemoAgencyProfile[] = [
     name: 'UBND Tỉnh Cao Bằng',
     channel: 'inbox',
     signaturePolicy: 'optional',
-    answers: ['01', '03', '04', '05', '06'],
-  },
-  {
-    agencyId: '000.00.00.G17',
-    name: 'Sở Thông tin truyền thông Hải Phòng',
-    channel: 'webhook',
-    signaturePolicy: 'optional',
+    // Refuses what it receives: the 02 path, which ends a recipient's processing.
     answers: ['01', '02'],
   },
   {
@@ -52,6 +46,18 @@ export const DEMO_AGENCIES: readonly DemoAgencyProfile[] = [
   },
 ];
 
+/**
+ * Hải Phòng is not on this axis: it lives on the national axis simulator,
+ * which answers a new document with 01, 03, 04, 05, 06 and a revoke with 01.
+ */
+export const NATIONAL_AGENCY = { agencyId: '000.00.00.G17', name: 'Sở TT&TT Hải Phòng' };
+
+/** Statuses the simulated national agency sends back, by business type. */
+export const NATIONAL_ANSWERS = { new: 5, revision: 1 } as const;
+
+/** The agency whose webhook server is down at first: the demo's deliberate failure. */
+export const FAILING_AGENCY = '28.22.H17';
+
 export interface DemoDocument {
   readonly file: string;
   readonly sender: string;
@@ -62,6 +68,8 @@ export interface DemoDocument {
    */
   readonly signedBy?: 'registered leader' | 'unregistered leader';
   readonly expect: 'delivered' | 'refused';
+  /** Sent once every earlier document has arrived (a revoke needs its original delivered). */
+  readonly later?: true;
 }
 
 /** Sample documents the demo sends, who sends each, and what should become of it. */
@@ -78,6 +86,13 @@ export const DEMO_DOCUMENTS: readonly DemoDocument[] = [
     sender: '000.00.00.G22',
     signedBy: 'unregistered leader',
     expect: 'refused',
+  },
+  {
+    file: 'edoc_revocation.edxml',
+    sender: '000.00.00.G22',
+    signedBy: 'registered leader',
+    expect: 'delivered',
+    later: true,
   },
 ];
 

@@ -9,12 +9,14 @@ import type { DemoLog } from './DemoLog';
  * The webhook endpoints of the demo's push agencies, on 127.0.0.1. Each
  * delivery is checked with nothing but the axis's published keys (its JWKS)
  * before the agency accepts it; one that does not verify is answered 401 and
- * the axis will retry it.
+ * the axis will retry it. An agency whose server is down (`down`) answers
+ * 500 to everything, as a crashed application server behind a proxy would.
  */
 export async function startWebhookServer(
   agencies: ReadonlyMap<string, DemoAgency>,
   axisKeys: (kid: string) => KeyObject | undefined,
   log: DemoLog,
+  down: ReadonlySet<string> = new Set(),
 ): Promise<{ urlFor(agencyId: string): string; close(): Promise<void> }> {
   const server: Server = createServer(async (request, response) => {
     const agencyId = decodeURIComponent(request.url?.split('/')[2] ?? '');
@@ -24,6 +26,11 @@ export async function startWebhookServer(
       return;
     }
     const body = await readBody(request);
+    if (down.has(agencyId)) {
+      log.add(agencyId, 'webhook server is down: answered 500');
+      response.writeHead(500).end();
+      return;
+    }
     try {
       const delivery = verifyDelivery(request.headers, body, agencyId, axisKeys);
       agency.accept(delivery.messageId, body, 'webhook, axis signature verified', delivery.kind);
