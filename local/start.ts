@@ -5,8 +5,11 @@
  *
  * PORT (default 3000), LIENTHONG_PREFIX (default "local") and
  * LIENTHONG_VISIBILITY_TIMEOUT_SECONDS (default: derived from the wiring)
- * adjust it.
+ * adjust it. It prints the operator console's address and a token for it,
+ * made fresh at every start (the emulators keep nothing between runs).
  */
+import { dependencies } from '#shared/runtime/dependencies';
+import { createOperator } from '#shared/services/operators';
 import { ENDPOINT_VARIABLES } from './emulators';
 import { startLocalAxis } from './runtime';
 
@@ -30,9 +33,16 @@ async function main(): Promise<void> {
     visibilityTimeoutSeconds: optionalInteger('LIENTHONG_VISIBILITY_TIMEOUT_SECONDS'),
   });
   const { provisioned } = axis;
+  const deps = dependencies();
+  const { token } = await createOperator(
+    { operators: deps.operators, audit: deps.audit, clock: deps.clock },
+    { name: 'local operator', actor: 'npm start' },
+  );
   const lines = [
     `lienthong local axis ready in ${Date.now() - startedAt} ms`,
     `  API          ${axis.url}`,
+    `  console      ${axis.url}/console   operator token: ${token}`,
+    `  OpenAPI      ${axis.url}/v1/openapi.json`,
     `  emulators    ${axis.emulators.embedded ? 'embedded (127.0.0.1)' : 'from the environment'}`,
     `  region       ${process.env.AWS_REGION ?? '(SDK default)'}`,
     ...ENDPOINT_VARIABLES.filter((name) => process.env[name]).map(
