@@ -63,6 +63,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { NATIONAL_HEADERS, sha256Hex, verifyNationalRequest } from '#shared/auth/nationalSignature';
 import { isAxisError } from '#shared/domain/AxisError';
+import type { NationalInboxItem } from '#shared/domain/ports';
 import type { NationalAgency } from '#shared/domain/records';
 import { parseEdxml } from '#shared/edxml/parseEdxml';
 import type { EdxmlMessage } from '#shared/edxml/types';
@@ -149,13 +150,8 @@ const MAX_LIST_LIMIT = 1000;
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_REASON_CHARS = 1000;
 
-interface ReceivedItem {
-  readonly nationalId: string;
-  readonly kind: 'document' | 'status';
-  readonly from: string;
-  readonly sha256: string;
-  readonly size: number;
-  readonly receivedAt: string;
+/** An item as getReceivedEdocList lists it, with its bytes and whether it is still listed. */
+interface ReceivedItem extends NationalInboxItem {
   readonly bytes: Uint8Array;
   listed: boolean;
 }
