@@ -212,6 +212,9 @@ function environmentOf(
   if (declaration.health) {
     setHealthEnvironment(environment, props);
   }
+  if (declaration.queueDepths) {
+    setQueueEnvironment(environment, props);
+  }
   const settings = new Set<EnvName>(declaration.settings);
   if (declaration.national) {
     settings.add(ENV.nationalAxisUrl);
@@ -253,6 +256,9 @@ function grantDeclaredAccess(
   if (declaration.health) {
     grantHealthChecks(fn, props);
   }
+  if (declaration.queueDepths) {
+    grantQueueAttributes(fn, props);
+  }
   if (declaration.national) {
     // The secret only: its key is the account's default Secrets Manager key.
     props.national.credentials.grantRead(fn);
@@ -276,10 +282,7 @@ function setHealthEnvironment(environment: Record<string, string>, props: Functi
   for (const [table, declaration] of tableEntries()) {
     environment[declaration.env] ??= props.tables[table].tableName;
   }
-  for (const [queue, declaration] of queueEntries()) {
-    environment[declaration.env] ??= props.queues[queue].queueUrl;
-    environment[declaration.deadLetterEnv] ??= props.deadLetterQueues[queue].queueUrl;
-  }
+  setQueueEnvironment(environment, props);
   environment[ENV.payloadBucket] ??= props.payloadBucket.bucketName;
   environment[ENV.signingKeyId] ??= props.signingKey.keyArn;
 }
@@ -293,10 +296,7 @@ function grantHealthChecks(fn: NodejsFunction, props: FunctionsProps): void {
   for (const [table] of tableEntries()) {
     props.tables[table].grant(fn, 'dynamodb:DescribeTable');
   }
-  for (const [queue] of queueEntries()) {
-    props.queues[queue].grant(fn, 'sqs:GetQueueAttributes');
-    props.deadLetterQueues[queue].grant(fn, 'sqs:GetQueueAttributes');
-  }
+  grantQueueAttributes(fn, props);
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: ['s3:ListBucket'],
@@ -304,4 +304,20 @@ function grantHealthChecks(fn: NodejsFunction, props: FunctionsProps): void {
     }),
   );
   props.signingKey.grant(fn, 'kms:DescribeKey');
+}
+
+/** Every queue's URL and its dead-letter queue's, keeping names already set. */
+function setQueueEnvironment(environment: Record<string, string>, props: FunctionsProps): void {
+  for (const [queue, declaration] of queueEntries()) {
+    environment[declaration.env] ??= props.queues[queue].queueUrl;
+    environment[declaration.deadLetterEnv] ??= props.deadLetterQueues[queue].queueUrl;
+  }
+}
+
+/** GetQueueAttributes on every queue and dead-letter queue: counts, never messages. */
+function grantQueueAttributes(fn: NodejsFunction, props: FunctionsProps): void {
+  for (const [queue] of queueEntries()) {
+    props.queues[queue].grant(fn, 'sqs:GetQueueAttributes');
+    props.deadLetterQueues[queue].grant(fn, 'sqs:GetQueueAttributes');
+  }
 }

@@ -53,6 +53,9 @@ export class LienthongStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const nationalAxisUrl = contextString(this, 'lienthong:nationalAxisUrl');
+    if (nationalAxisUrl !== undefined && !nationalAxisUrl.startsWith('https://')) {
+      throw new Error('lienthong:nationalAxisUrl must be an https:// URL');
+    }
     this.functions = new Functions(this, 'Functions', {
       tables: this.storage.tables,
       payloadBucket: this.storage.payloadBucket,

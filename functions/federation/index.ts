@@ -1,3 +1,4 @@
+import { NATIONAL_AXIS_CONNECTION } from '#shared/domain/records';
 import { logger } from '#shared/observability/logger';
 import { countMetric, METRIC } from '#shared/observability/metrics';
 import { scheduledHandler } from '#shared/runtime/scheduledHandler';
@@ -23,6 +24,7 @@ export const handler = scheduledHandler('national-poll', async (deps) => {
       verifyQueue: deps.verifyQueue,
       routeQueue: deps.routeQueue,
       clock: deps.clock,
+      maxBodyBytes: deps.maxBodyBytes,
     },
     deps.nationalFetchLimit,
   ).catch((error: unknown) => {
@@ -31,12 +33,21 @@ export const handler = scheduledHandler('national-poll', async (deps) => {
   });
   countMetric(METRIC.nationalFetchSucceeded);
   countMetric(METRIC.nationalItemsFetched, report.accepted);
-  // Ids and codes only: what the items say stays out of the logs.
+  // Ids, codes and error names only: what the items say stays out of the logs.
   logger.info('national axis polled', {
     listed: report.listed,
     accepted: report.accepted,
     deferred: report.deferred,
     refused: report.refused,
   });
+  if (report.deferred > 0) {
+    logger.warn('national axis items left for the next poll', {
+      deferred: report.deferredReasons,
+    });
+    countMetric(METRIC.nationalLinkFailures, report.deferred);
+    // The same alarm as an agency whose deliveries keep failing.
+    const link = await deps.connections.get(NATIONAL_AXIS_CONNECTION);
+    if (link) countMetric(METRIC.agencyConsecutiveFailures, link.consecutiveFailures);
+  }
   return report;
 });

@@ -157,8 +157,13 @@ export function readConfig(env: Env = process.env): AxisConfig {
       } catch {
         throw new ConfigurationError(`${ENV.nationalAxisUrl} is not a URL: "${raw}"`);
       }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new ConfigurationError(`${ENV.nationalAxisUrl} must be an https URL`);
+      // The HMAC signs requests only: answers are trusted for coming over TLS.
+      // Plain HTTP is for a simulator on this machine.
+      const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        throw new ConfigurationError(
+          `${ENV.nationalAxisUrl} must be an https URL (plain http only on 127.0.0.1)`,
+        );
       }
       return raw.replace(/\/+$/, '');
     },

@@ -236,6 +236,11 @@ export interface FunctionDeclaration {
    */
   readonly health?: true;
   /**
+   * Reads how many messages wait in each queue and its dead-letter queue:
+   * gets their URLs and GetQueueAttributes on them, nothing else.
+   */
+  readonly queueDepths?: true;
+  /**
    * Talks to the national axis: gets its URL and the name of the secret with
    * this axis's system id and HMAC key, and may read that secret only.
    */
@@ -394,18 +399,13 @@ export const FUNCTIONS = {
     timeoutSeconds: 120,
     memoryMb: 512,
     // Fetches what the national axis holds for this axis's agencies, routes
-    // it locally, acknowledges it there, and syncs the national directory.
+    // it locally and acknowledges it there (directorySync keeps the directory).
     routes: [],
-    tables: {
-      agencies: 'read',
-      exchange: 'readWrite',
-      connections: 'readWrite',
-      nationalDirectory: 'readWrite',
-    },
+    tables: { agencies: 'read', exchange: 'readWrite', connections: 'readWrite' },
     bucket: 'write',
     sendsTo: ['verify', 'route'],
     signingKey: [],
-    settings: [ENV.directoryCacheSeconds, ENV.nationalFetchLimit],
+    settings: [ENV.directoryCacheSeconds, ENV.nationalFetchLimit, ENV.maxBodyBytes],
     national: true,
     scheduleMinutes: 1,
   },
@@ -466,7 +466,7 @@ export const FUNCTIONS = {
     signingKey: [],
     settings: [ENV.directoryCacheSeconds],
     // Queue and dead-letter depths for the console.
-    health: true,
+    queueDepths: true,
   },
 } as const satisfies Record<FunctionName, FunctionDeclaration>;
 

@@ -5,7 +5,7 @@
 import { AxisError } from '../domain/AxisError';
 import type { Organ, ResponseFor } from './types';
 import { EDXML_NAMESPACE } from './types';
-import { checkOrganId, checkStatusCode } from './values';
+import { checkOrganId, checkReference, checkStatusCode } from './values';
 
 /** The clerk who handled the document (`StaffInfo`); every part optional. */
 export interface StaffInfo {
@@ -63,6 +63,9 @@ export function buildStatusMessage(input: StatusMessageInput): string {
   checkOrganId(from.organId, 'MessageHeader/From/OrganId');
   checkOrganId(responseFor.organId, 'MessageHeader/ResponseFor/OrganId');
   checkStatusCode(input.statusCode);
+  checkReference(responseFor.documentId, 'MessageHeader/ResponseFor/DocumentId');
+  checkReference(responseFor.code, 'MessageHeader/ResponseFor/Code');
+  checkReference(responseFor.promulgationDate, 'MessageHeader/ResponseFor/PromulgationDate');
   if (responseFor.documentId.trim() === '') {
     throw new AxisError('EDXML_MISSING_ELEMENT', 'MessageHeader/ResponseFor/DocumentId is empty', {
       element: 'MessageHeader/ResponseFor/DocumentId',

@@ -18,7 +18,7 @@ import type {
   SignaturePresence,
 } from './types';
 import { EDXML_NAMESPACE } from './types';
-import { checkOrganId, checkStatusCode, preview } from './values';
+import { checkOrganId, checkReference, checkStatusCode, preview } from './values';
 import type { XmlElement } from './xmlTree';
 import { childNamed, childrenNamed, readXmlTree, trimmedText } from './xmlTree';
 
@@ -104,16 +104,22 @@ function readDocument({ root, header, messageHeader }: Envelope): EdxmlDocument 
   // Sender and recipients first: their codes tell an integrator the most.
   const from = readFrom(messageHeader);
   const to = readTo(messageHeader);
-  const documentId = requiredText(messageHeader, 'DocumentId', 'MessageHeader/DocumentId');
+  const documentId = checkReference(
+    requiredText(messageHeader, 'DocumentId', 'MessageHeader/DocumentId'),
+    'MessageHeader/DocumentId',
+  );
   const code = child(messageHeader, 'Code');
   return withoutUndefined<EdxmlDocument>({
     kind: 'document',
     from,
     to,
     documentId,
-    codeNumber: text(code, 'CodeNumber'),
-    codeNotation: text(code, 'CodeNotation'),
-    promulgationDate: text(child(messageHeader, 'PromulgationInfo'), 'PromulgationDate'),
+    codeNumber: checkReference(text(code, 'CodeNumber'), 'MessageHeader/Code/CodeNumber'),
+    codeNotation: checkReference(text(code, 'CodeNotation'), 'MessageHeader/Code/CodeNotation'),
+    promulgationDate: checkReference(
+      text(child(messageHeader, 'PromulgationInfo'), 'PromulgationDate'),
+      'MessageHeader/PromulgationInfo/PromulgationDate',
+    ),
     subject: text(messageHeader, 'Subject'),
     businessDocType: readBusinessDocType(header),
     businessReferences: readBusinessReferences(header),
@@ -178,9 +184,15 @@ function readResponseFor(messageHeader: XmlElement): ResponseFor {
   const organId = requiredText(block, 'OrganId', 'MessageHeader/ResponseFor/OrganId');
   return withoutUndefined<ResponseFor>({
     organId: checkOrganId(organId, 'MessageHeader/ResponseFor/OrganId'),
-    documentId: requiredText(block, 'DocumentId', 'MessageHeader/ResponseFor/DocumentId'),
-    code: text(block, 'Code'),
-    promulgationDate: text(block, 'PromulgationDate'),
+    documentId: checkReference(
+      requiredText(block, 'DocumentId', 'MessageHeader/ResponseFor/DocumentId'),
+      'MessageHeader/ResponseFor/DocumentId',
+    ),
+    code: checkReference(text(block, 'Code'), 'MessageHeader/ResponseFor/Code'),
+    promulgationDate: checkReference(
+      text(block, 'PromulgationDate'),
+      'MessageHeader/ResponseFor/PromulgationDate',
+    ),
   });
 }
 
@@ -216,7 +228,9 @@ function readBusinessReferences(header: XmlElement): string[] | undefined {
     text(business, 'DocumentId'),
     ...replacements.map((info) => text(info, 'DocumentId')),
   ];
-  const found = [...new Set(ids.filter((id): id is string => id !== undefined))];
+  const found = [...new Set(ids.filter((id): id is string => id !== undefined))].map((id) =>
+    checkReference(id, 'TraceHeaderList/Bussiness/DocumentId'),
+  );
   return found.length > 0 ? found : undefined;
 }
 

@@ -37,6 +37,32 @@ export function checkOrganId(value: string, element: string): string {
 }
 
 /**
+ * Longest DocumentId, code or date the axis keeps. They are opaque, but they
+ * become parts of storage keys (DynamoDB allows 2048 bytes in a partition
+ * key), and real ones are a few dozen characters.
+ */
+export const MAX_REFERENCE_LENGTH = 255;
+
+/**
+ * Checks a value that identifies a document (DocumentId, Code, date): any
+ * text, but at most {@link MAX_REFERENCE_LENGTH} characters.
+ *
+ * @returns the value unchanged (or undefined when absent).
+ * @throws AxisError EDXML_INVALID_VALUE when it is longer.
+ */
+export function checkReference<T extends string | undefined>(value: T, element: string): T {
+  if (value !== undefined && value.length > MAX_REFERENCE_LENGTH) {
+    throw new AxisError(
+      'EDXML_INVALID_VALUE',
+      `${element} is ${value.length} characters long; the axis keeps at most ` +
+        `${MAX_REFERENCE_LENGTH}`,
+      { element, value: preview(value) },
+    );
+  }
+  return value;
+}
+
+/**
  * Checks a processing status code as it appears on the wire: exactly two
  * ASCII digits. Whether the code is one the axis supports is decided later,
  * by the caller, because that answer is a 422 rather than a malformed message.

@@ -136,7 +136,10 @@ export function createDependencies(env: Record<string, string | undefined> = pro
     const url = config.nationalAxisUrl;
     if (url === undefined) return undefined;
     const credentials = nationalCredentialsFromSecret(config.nationalCredentialsSecret);
-    return new HttpNationalAxis(url, credentials);
+    // Room for a file as large as a submission may be, and the lists' JSON.
+    return new HttpNationalAxis(url, credentials, {
+      maxResponseBytes: config.maxBodyBytes + 1024 * 1024,
+    });
   });
   const publicKeys = memo(() => new KmsPublicKeys([config.signingKeyId, ...config.retiredKeyIds]));
   const connections = memo(() => new DynamoConnectionLog(config.connectionsTable));

@@ -1,11 +1,13 @@
 import { AxisError, isAxisError } from '../domain/AxisError';
 import { sha256Hex } from '../domain/ids';
-import type {
-  Clock,
-  ConnectionLog,
-  NationalAxis,
-  NationalDirectory,
-  NationalInboxItem,
+import {
+  type AgencyDirectory,
+  type Clock,
+  type ConnectionLog,
+  type NationalAxis,
+  NationalAxisError,
+  type NationalDirectory,
+  type NationalInboxItem,
 } from '../domain/ports';
 import { type Agency, NATIONAL_AXIS_CONNECTION } from '../domain/records';
 import { parseStatus } from '../edxml/parseEdxml';
@@ -24,6 +26,8 @@ export interface NationalLinkDeps extends SubmitDocumentDeps, ReportStatusDeps {
   readonly national: NationalAxis;
   readonly connections: ConnectionLog;
   readonly clock: Clock;
+  /** The largest item taken in: the same limit as a submission here. */
+  readonly maxBodyBytes: number;
 }
 
 /** What one poll of the national axis did. */
@@ -40,6 +44,8 @@ export interface NationalPollReport {
   readonly refused: readonly { readonly nationalId: string; readonly code: string }[];
   /** Left unacknowledged after a transient failure: the next poll offers them again. */
   readonly deferred: number;
+  /** Why each deferred item was left, for the log: ids and error names, never content. */
+  readonly deferredReasons: readonly { readonly nationalId: string; readonly reason: string }[];
 }
 
 /**
@@ -69,27 +75,76 @@ export async function pollNationalAxis(
     throw error;
   }
   await deps.connections.recordPoll(NATIONAL_AXIS_CONNECTION, deps.clock.now().toISOString());
+  const isLocal = await localIdentities(deps.directory);
 
   let accepted = 0;
-  let deferred = 0;
   const refused: { nationalId: string; code: string }[] = [];
+  const deferredReasons: { nationalId: string; reason: string }[] = [];
   // One at a time: a poll is bounded by `limit`, and the national axis is a
   // shared service that should not see bursts from one city.
   for (const item of items) {
     try {
-      await takeIn(deps, item);
-      await deps.national.acknowledge(item.nationalId, 'done');
-      accepted += 1;
-    } catch (error) {
-      if (!isAxisError(error)) {
-        deferred += 1;
-        continue;
+      const refusal = await takeIn(deps, item, isLocal).then(
+        () => undefined,
+        (error: unknown) => {
+          const final = finalRefusal(error);
+          if (final === undefined) throw error;
+          return final;
+        },
+      );
+      if (refusal === undefined) {
+        await deps.national.acknowledge(item.nationalId, 'done');
+        accepted += 1;
+      } else {
+        await deps.national.acknowledge(item.nationalId, 'fail', refusal.reason);
+        refused.push({ nationalId: item.nationalId, code: refusal.code });
       }
-      await deps.national.acknowledge(item.nationalId, 'fail', `${error.code}: ${error.message}`);
-      refused.push({ nationalId: item.nationalId, code: error.code });
+    } catch (error) {
+      // Taken again on the next poll: every step above is safe to repeat.
+      deferredReasons.push({ nationalId: item.nationalId, reason: describe(error) });
     }
   }
-  return { listed: items.length, accepted, refused, deferred };
+  if (deferredReasons.length > 0) {
+    // A poll that leaves items behind is trouble on the link, whatever the cause.
+    await deps.connections.recordFailure(
+      NATIONAL_AXIS_CONNECTION,
+      deps.clock.now().toISOString(),
+      `${deferredReasons.length} item(s) left for the next poll: ${deferredReasons[0]?.reason}`,
+    );
+  }
+  return {
+    listed: items.length,
+    accepted,
+    refused,
+    deferred: deferredReasons.length,
+    deferredReasons,
+  };
+}
+
+/**
+ * Why an item can never be taken in, or undefined for a failure worth
+ * another try. The item's own fault (an AxisError: not edXML, for no agency
+ * here, too large...) and the national axis refusing its download for good
+ * are final; anything else (AWS, the network, a digest that did not match)
+ * may pass next time.
+ */
+function finalRefusal(error: unknown): { code: string; reason: string } | undefined {
+  if (isAxisError(error)) return { code: error.code, reason: `${error.code}: ${error.message}` };
+  if (error instanceof NationalAxisError && !error.retryable) {
+    return { code: 'NATIONAL_AXIS_REFUSED', reason: error.message };
+  }
+  return undefined;
+}
+
+/**
+ * Every identifier this axis speaks for: its agencies and the units they are
+ * registered to send for. Nothing from the national axis may claim one of
+ * them as its sender, or it could revoke or take back their documents.
+ */
+async function localIdentities(directory: AgencyDirectory): Promise<(id: string) => boolean> {
+  const agencies = await directory.list();
+  const ids = new Set(agencies.flatMap((agency) => [agency.agencyId, ...agency.sendsFor]));
+  return (id) => ids.has(id);
 }
 
 /**
@@ -97,13 +152,24 @@ export async function pollNationalAxis(
  * the national axis listed: anything else is a transfer problem, tried again
  * on the next poll rather than refused.
  */
-async function takeIn(deps: NationalLinkDeps, item: NationalInboxItem): Promise<void> {
+async function takeIn(
+  deps: NationalLinkDeps,
+  item: NationalInboxItem,
+  isLocal: (id: string) => boolean,
+): Promise<void> {
+  if (item.size > deps.maxBodyBytes) {
+    throw new AxisError(
+      'PAYLOAD_TOO_LARGE',
+      `the item is ${item.size} bytes; this axis takes at most ${deps.maxBodyBytes}`,
+      { limitBytes: deps.maxBodyBytes },
+    );
+  }
   const bytes = await deps.national.download(item.nationalId);
   if (sha256Hex(bytes) !== item.sha256.toLowerCase()) {
     throw new Error(`item ${item.nationalId} arrived with another digest than listed`);
   }
-  if (item.kind === 'status') await receiveNationalStatus(deps, bytes);
-  else await receiveNationalDocument(deps, bytes);
+  if (item.kind === 'status') await receiveNationalStatus(deps, bytes, isLocal);
+  else await receiveNationalDocument(deps, bytes, isLocal);
 }
 
 /**
@@ -113,18 +179,21 @@ async function takeIn(deps: NationalLinkDeps, item: NationalInboxItem): Promise<
  * checked and recorded like a status reported here: the reporter must be a
  * recipient (or, for 13, the sender) of the document it names.
  *
- * @throws AxisError SENDER_MISMATCH when `From` names an agency of this axis
- *   (whose statuses do not come from outside), and what acceptStatus throws
+ * @param isLocal whether an identifier is this axis's (an agency or a unit
+ *   one sends for)
+ * @throws AxisError SENDER_MISMATCH when `From` names an identifier of this
+ *   axis (whose statuses do not come from outside), and what acceptStatus throws
  */
 export async function receiveNationalStatus(
   deps: NationalLinkDeps,
   body: Uint8Array,
+  isLocal: (id: string) => boolean,
 ): Promise<ReportStatusResult | PendingStatusResult> {
   const reporter = parseStatus(body).from.organId;
-  if (await deps.directory.get(reporter)) {
+  if (isLocal(reporter) || (await deps.directory.get(reporter))) {
     throw new AxisError(
       'SENDER_MISMATCH',
-      `${reporter} is an agency of this axis; its statuses do not come through the national axis`,
+      `${reporter} belongs to this axis; its statuses do not come through the national axis`,
     );
   }
   return acceptStatus(deps, nationalPeer(reporter), body);

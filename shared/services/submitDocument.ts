@@ -74,20 +74,23 @@ export async function submitDocument(
  * goes to the recipients that are agencies here (the national axis delivers
  * to the others itself). Then it follows the same path as a submitted one.
  *
- * @throws AxisError SENDER_MISMATCH when `From` names an agency of this axis
- *   (its documents never come from outside), NO_LOCAL_RECIPIENT when no
- *   recipient is an agency of this axis
+ * @param isLocal whether an identifier is this axis's: an agency, or a unit
+ *   an agency is registered to send for
+ * @throws AxisError SENDER_MISMATCH when `From` names an identifier of this
+ *   axis (its documents never come from outside: such a document could revoke
+ *   theirs), NO_LOCAL_RECIPIENT when no recipient is an agency of this axis
  */
 export async function receiveNationalDocument(
   deps: SubmitDocumentDeps,
   body: Uint8Array,
+  isLocal: (id: string) => boolean,
 ): Promise<SubmitDocumentResult> {
   const edxml = parseDocument(body);
   const senderId = edxml.from.organId;
-  if (await deps.directory.get(senderId)) {
+  if (isLocal(senderId) || (await deps.directory.get(senderId))) {
     throw new AxisError(
       'SENDER_MISMATCH',
-      `${senderId} is an agency of this axis; its documents do not come through the national axis`,
+      `${senderId} belongs to this axis; its documents do not come through the national axis`,
     );
   }
   const named = [...new Set(edxml.to.map((organ) => organ.organId))];

@@ -48,6 +48,14 @@ function expectedEnvironment(declaration: FunctionDeclaration): Record<string, u
     environment[ENV.payloadBucket] = { Ref: logicalIdOf(stack, stack.storage.payloadBucket) };
     environment[ENV.signingKeyId] = arnOf(logicalIdOf(stack, stack.signingKey));
   }
+  if (declaration.queueDepths) {
+    for (const [queue, queueDeclaration] of queueEntries()) {
+      environment[queueDeclaration.env] = { Ref: logicalIdOf(stack, stack.queues.queues[queue]) };
+      environment[queueDeclaration.deadLetterEnv] = {
+        Ref: logicalIdOf(stack, stack.queues.deadLetterQueues[queue]),
+      };
+    }
+  }
   for (const setting of declaration.settings) {
     environment[setting] = SETTING_DEFAULTS[setting];
   }
@@ -144,6 +152,12 @@ describe('schedules', () => {
   it('runs each scheduled function that needs no national link at its wiring rate', () => {
     expect(rulesOf(synth)).toEqual(expect.arrayContaining(expectedRules(synth, false)));
     expect(rulesOf(synth)).toHaveLength(expectedRules(synth, false).length);
+  });
+
+  it('refuses to link the stack to a national axis over plain http', () => {
+    expect(() => synthesize({ 'lienthong:nationalAxisUrl': 'http://national.example.vn' })).toThrow(
+      /must be an https:\/\/ URL/,
+    );
   });
 
   it('adds the national axis poll and directory sync only when the stack is linked', () => {

@@ -71,9 +71,11 @@ function untouched(
   declaration: FunctionDeclaration,
   kind: keyof typeof HEALTH_EXPECTATIONS,
 ): Expectation & { access: string } {
-  return declaration.health
-    ? { access: 'health', ...HEALTH_EXPECTATIONS[kind] }
-    : { access: 'none', allowed: [], denied: [] };
+  if (declaration.health) return { access: 'health', ...HEALTH_EXPECTATIONS[kind] };
+  if (declaration.queueDepths && kind === 'queue') {
+    return { access: 'queueDepths', ...HEALTH_EXPECTATIONS.queue };
+  }
+  return { access: 'none', allowed: [], denied: [] };
 }
 
 /** One function's expected access to one resource; `none` means no action at all. */
@@ -200,8 +202,15 @@ describe.each(functionEntries())('least privilege of %s', (fn, declaration) => {
         ...secret,
       ];
     }
+    const depths = declaration.queueDepths
+      ? queueEntries().flatMap(([queue]) => [
+          logicalIdOf(stack, stack.queues.queues[queue]),
+          logicalIdOf(stack, stack.queues.deadLetterQueues[queue]),
+        ])
+      : [];
     return [
       ...secret,
+      ...depths,
       ...tableEntries()
         .filter(([table]) => declaration.tables[table] !== undefined)
         .map(([table]) => logicalIdOf(stack, stack.storage.tables[table])),

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../config/wiring';
+import { AxisError } from '../../domain/AxisError';
 import type { ClaimOutcome, CreateOutcome, DeliveryClaim, ExchangeStore } from '../../domain/ports';
 import type {
   DeliveryRecord,
@@ -67,13 +68,37 @@ function encodeCursor(cursor: RecentCursor): string {
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
 
-function decodeCursor(text: string): RecentCursor | undefined {
+/** The attributes of a byDay key, the only ones a cursor may carry. */
+const RECENT_KEY_ATTRIBUTES = ['pk', 'sk', 'createdDay', 'createdAt'];
+
+/**
+ * A cursor this store wrote, or undefined: a real day within the listing's
+ * window (`oldest` to `today`) and, if any, a key of exactly the index's
+ * string attributes. Anything else would make DynamoDB refuse, or walk days
+ * that can hold nothing.
+ */
+function decodeCursor(text: string, today: string, oldest: string): RecentCursor | undefined {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as RecentCursor;
-    return /^\d{4}-\d{2}-\d{2}$/.test(parsed.day) ? parsed : undefined;
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { day, key } = parsed as { day?: unknown; key?: unknown };
+  if (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const real = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(real.getTime()) || real.toISOString().slice(0, 10) !== day) return undefined;
+  if (day > today || day < oldest) return undefined;
+  if (key === undefined) return { day };
+  if (typeof key !== 'object' || key === null) return undefined;
+  const entries = Object.entries(key);
+  const wellFormed =
+    entries.length === RECENT_KEY_ATTRIBUTES.length &&
+    entries.every(
+      ([name, value]) => RECENT_KEY_ATTRIBUTES.includes(name) && typeof value === 'string',
+    );
+  return wellFormed ? { day, key: key as Item } : undefined;
 }
 
 function previousDay(day: string): string {
@@ -109,9 +134,11 @@ export class DynamoExchangeStore implements ExchangeStore {
     cursor?: string;
   }): Promise<{ items: DocumentRecord[]; cursor?: string }> {
     const today = new Date().toISOString().slice(0, 10);
-    const start = page.cursor ? decodeCursor(page.cursor) : { day: today };
-    if (!start) return { items: [] };
     const oldest = new Date(Date.now() - RECENT_DAYS * 86_400_000).toISOString().slice(0, 10);
+    const start = page.cursor ? decodeCursor(page.cursor, today, oldest) : { day: today };
+    if (!start) {
+      throw new AxisError('INVALID_PARAMETER', 'the cursor is not one this listing gave out');
+    }
     const items: DocumentRecord[] = [];
     let day = start.day;
     let key = start.key;

@@ -12,9 +12,16 @@ export interface NationalCredentials {
 export interface HttpNationalAxisOptions {
   /** Each call is cut off after this long (default 10 s) and reported as retryable. */
   readonly timeoutMs?: number;
+  /**
+   * The largest answer read (default 16 MiB): a file or list beyond it is
+   * refused as it streams in, so a misbehaving national axis cannot exhaust
+   * the function's memory.
+   */
+  readonly maxResponseBytes?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** What a header value may hold: visible ASCII, so nothing is re-encoded on the way. */
 const HEADER_TOKEN = /^[\x21-\x7e]{1,200}$/;
 /** How much of a server's refusal message is kept in an error. */
@@ -49,6 +56,7 @@ interface Call {
 export class HttpNationalAxis implements NationalAxis {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
 
   constructor(
     baseUrl: string,
@@ -57,6 +65,7 @@ export class HttpNationalAxis implements NationalAxis {
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   async send(file: {
@@ -82,7 +91,7 @@ export class HttpNationalAxis implements NationalAxis {
         [NATIONAL_HEADERS.messageId]: file.messageId,
       },
     });
-    const body = await readJson(operation, response);
+    const body = await readJson(operation, response, this.maxResponseBytes);
     const nationalId = isRecord(body) ? body.nationalId : undefined;
     if (!isNonEmptyString(nationalId)) throw nonsense(operation, 'no nationalId');
     return { nationalId };
@@ -96,7 +105,11 @@ export class HttpNationalAxis implements NationalAxis {
       path: '/getReceivedEdocList',
       query: { limit: checkLimit(limit) },
     });
-    return itemsOf(operation, await readJson(operation, response), toInboxItem);
+    return itemsOf(
+      operation,
+      await readJson(operation, response, this.maxResponseBytes),
+      toInboxItem,
+    );
   }
 
   async download(nationalId: string): Promise<Uint8Array> {
@@ -106,7 +119,7 @@ export class HttpNationalAxis implements NationalAxis {
       method: 'GET',
       path: `/getEdoc/${encodeId(operation, nationalId)}`,
     });
-    return new Uint8Array(await readBody(operation, response));
+    return new Uint8Array(await readBody(operation, response, this.maxResponseBytes));
   }
 
   async acknowledge(nationalId: string, result: 'done' | 'fail', reason?: string): Promise<void> {
@@ -119,7 +132,7 @@ export class HttpNationalAxis implements NationalAxis {
       body: Buffer.from(JSON.stringify(payload)),
       contentType: 'application/json',
     });
-    await readBody(operation, response);
+    await readBody(operation, response, this.maxResponseBytes);
   }
 
   async listSent(limit: number): Promise<NationalSentItem[]> {
@@ -130,13 +143,17 @@ export class HttpNationalAxis implements NationalAxis {
       path: '/getSentEdocList',
       query: { limit: checkLimit(limit) },
     });
-    return itemsOf(operation, await readJson(operation, response), toSentItem);
+    return itemsOf(
+      operation,
+      await readJson(operation, response, this.maxResponseBytes),
+      toSentItem,
+    );
   }
 
   async listAgencies(): Promise<NationalAgency[]> {
     const operation = 'getAgenciesList';
     const response = await this.call({ operation, method: 'GET', path: '/getAgenciesList' });
-    const body = await readJson(operation, response);
+    const body = await readJson(operation, response, this.maxResponseBytes);
     const agencies = isRecord(body) ? body.agencies : undefined;
     if (!Array.isArray(agencies)) throw nonsense(operation, 'no agencies list');
     return agencies.map((entry, index) => {
@@ -260,10 +277,43 @@ function nonsense(operation: string, what: string): NationalAxisError {
   );
 }
 
-async function readBody(operation: string, response: Response): Promise<ArrayBuffer> {
+/**
+ * Reads an answer up to `maxBytes`, refusing a larger one as soon as its
+ * length says so or its bytes pass the limit. Not retryable: the same item
+ * will be as large next time.
+ */
+async function readBody(
+  operation: string,
+  response: Response,
+  maxBytes: number,
+): Promise<ArrayBuffer> {
+  const tooLarge = () =>
+    new NationalAxisError(
+      `national axis ${operation}: the answer is larger than ${maxBytes} bytes`,
+      response.status,
+      false,
+    );
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let received = 0;
   try {
-    return await response.arrayBuffer();
+    const reader = response.body?.getReader();
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
   } catch (error) {
+    if (error instanceof NationalAxisError) throw error;
     // The connection broke or the timeout fired while the body was streaming.
     throw new NationalAxisError(
       `national axis ${operation}: the answer was cut off (${(error as Error).name})`,
@@ -271,10 +321,17 @@ async function readBody(operation: string, response: Response): Promise<ArrayBuf
       true,
     );
   }
+  const whole = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return whole.buffer;
 }
 
-async function readJson(operation: string, response: Response): Promise<unknown> {
-  const bytes = await readBody(operation, response);
+async function readJson(operation: string, response: Response, maxBytes: number): Promise<unknown> {
+  const bytes = await readBody(operation, response, maxBytes);
   try {
     return JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {

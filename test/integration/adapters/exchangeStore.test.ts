@@ -347,3 +347,48 @@ describe('DynamoExchangeStore timeline', () => {
     });
   });
 });
+
+describe('recent documents for operators', () => {
+  const dayAgo = (days: number, time = '08:00:00.000') =>
+    `${new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10)}T${time}Z`;
+
+  // A table of its own: the other tests' documents are dated today too.
+  let recentAxis: ProvisionedAxis;
+  let recent: DynamoExchangeStore;
+  beforeAll(async () => {
+    recentAxis = await provisionTestAxis('recent-documents');
+    recent = new DynamoExchangeStore(recentAxis.tables.exchange);
+  });
+  afterAll(async () => {
+    await recentAxis?.teardown();
+  });
+
+  it('pages documents newest first across days, and refuses a cursor it did not give', async () => {
+    const today = documentRecord({ createdAt: dayAgo(0, '00:00:01.000') });
+    const yesterday = documentRecord({ createdAt: dayAgo(1) });
+    const lastWeek = documentRecord({ createdAt: dayAgo(7) });
+    for (const document of [lastWeek, today, yesterday]) await recent.createDocument(document);
+
+    const first = await recent.listRecentDocuments({ limit: 2 });
+    expect(first.items.map((item) => item.documentId)).toEqual([
+      today.documentId,
+      yesterday.documentId,
+    ]);
+    expect(first.items[0]).toEqual(today);
+    const second = await recent.listRecentDocuments({ limit: 2, cursor: first.cursor });
+    expect(second.items.map((item) => item.documentId)).toEqual([lastWeek.documentId]);
+
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const cursor of [
+      'not a cursor',
+      forged({ day: '2026-13-45' }),
+      forged({ day: '9999-12-31' }),
+      forged({ day: '2001-01-01' }),
+      forged({ day: dayAgo(0).slice(0, 10), key: { pk: 'x' } }),
+    ]) {
+      await expect(recent.listRecentDocuments({ limit: 2, cursor })).rejects.toMatchObject({
+        code: 'INVALID_PARAMETER',
+      });
+    }
+  });
+});

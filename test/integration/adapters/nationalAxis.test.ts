@@ -211,6 +211,22 @@ describe('HttpNationalAxis against the simulator', () => {
     expect(codes).toEqual(['01', '02']);
   });
 
+  it('refuses, for good, a file larger than the client reads, leaving it listed', async () => {
+    const bytes = sample(THREE_PROVINCES_FILE);
+    const { nationalId } = await lienthong.send({ messageId: 'big-1', to: [NGHE_AN], bytes });
+    const small = new HttpNationalAxis(simulator.url, async () => PROVINCE, {
+      maxResponseBytes: bytes.length - 1,
+    });
+
+    const error = await failureOf(() => small.download(nationalId));
+
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain(`larger than ${bytes.length - 1} bytes`);
+    expect((await province.listReceived(10)).map((item) => item.nationalId)).toContain(nationalId);
+    expect(Buffer.from(await province.download(nationalId)).equals(bytes)).toBe(true);
+    await province.acknowledge(nationalId, 'done');
+  });
+
   it('answers the same nationalId to a repeated send and stores nothing new', async () => {
     const bytes = sample(THREE_PROVINCES_FILE);
 

@@ -562,3 +562,42 @@ describe('refusals', () => {
     expect(error.code).toBe('XML_DTD_FORBIDDEN');
   });
 });
+
+describe('references that would not fit in a storage key', () => {
+  const long = 'x'.repeat(256);
+
+  it('refuses a DocumentId over 255 characters, naming the element', () => {
+    const error = refusal(() =>
+      parseDocument(utf8(documentXml({ documentId: `<DocumentId>${long}</DocumentId>` }))),
+    );
+    expect(error.code).toBe('EDXML_INVALID_VALUE');
+    expect(error.details).toMatchObject({ element: 'MessageHeader/DocumentId' });
+    expect(error.message).toContain('256 characters');
+  });
+
+  it('keeps a DocumentId of exactly 255 characters', () => {
+    const id = 'y'.repeat(255);
+    const parsed = parseDocument(
+      utf8(documentXml({ documentId: `<DocumentId>${id}</DocumentId>` })),
+    );
+    expect(parsed.documentId).toBe(id);
+  });
+
+  it('refuses a long code in a document and a long ResponseFor in a status', () => {
+    const code = refusal(() =>
+      parseDocument(utf8(documentXml({ more: `<Code><CodeNumber>${long}</CodeNumber></Code>` }))),
+    );
+    expect(code.details).toMatchObject({ element: 'MessageHeader/Code/CodeNumber' });
+    const status = refusal(() =>
+      parseStatus(
+        utf8(
+          statusXml({
+            responseFor: `<ResponseFor><OrganId>000.00.00.G22</OrganId><DocumentId>${long}</DocumentId></ResponseFor>`,
+          }),
+        ),
+      ),
+    );
+    expect(status.code).toBe('EDXML_INVALID_VALUE');
+    expect(status.details).toMatchObject({ element: 'MessageHeader/ResponseFor/DocumentId' });
+  });
+});

@@ -37,6 +37,8 @@ type Deps = ReturnType<typeof fakeDependencies>;
 let deps: Deps;
 let national: FakeNationalAxis;
 let connections: FakeConnections;
+/** An agency of another system, sending through the national axis. */
+const HOA_TIEN_REMOTE = '000.00.00.A80';
 
 function linkDeps(): NationalLinkDeps {
   return { ...deps, national, connections };
@@ -157,7 +159,13 @@ describe('a document from this axis with a recipient on the national axis', () =
 
     const report = await pollNationalAxis(linkDeps(), 50);
 
-    expect(report).toEqual({ listed: 5, accepted: 5, refused: [], deferred: 0 });
+    expect(report).toEqual({
+      listed: 5,
+      accepted: 5,
+      refused: [],
+      deferred: 0,
+      deferredReasons: [],
+    });
     expect(national.acknowledgements).toEqual(
       held.map((nationalId) => ({ nationalId, result: 'done' })),
     );
@@ -204,7 +212,13 @@ describe('a document from the national axis for agencies of this axis', () => {
 
     const report = await pollNationalAxis(linkDeps(), 50);
 
-    expect(report).toEqual({ listed: 1, accepted: 1, refused: [], deferred: 0 });
+    expect(report).toEqual({
+      listed: 1,
+      accepted: 1,
+      refused: [],
+      deferred: 0,
+      deferredReasons: [],
+    });
     expect(national.acknowledgements).toEqual([{ nationalId: held, result: 'done' }]);
     const [document] = [...deps.exchange.documents.values()];
     expect(document).toMatchObject({
@@ -304,10 +318,80 @@ describe('a document from the national axis for agencies of this axis', () => {
       { nationalId: noLocal, code: 'NO_LOCAL_RECIPIENT' },
     ]);
     expect(report.deferred).toBe(1);
+    expect(report.deferredReasons).toEqual([
+      { nationalId: corrupted, reason: expect.stringContaining('another digest than listed') },
+    ]);
     expect(national.waiting.has(corrupted)).toBe(true);
+    // Items left behind show on the link, for operators and the alarm.
+    expect(connections.records.get(NATIONAL_AXIS_CONNECTION)).toMatchObject({
+      consecutiveFailures: 1,
+      lastFailure: expect.stringContaining('1 item(s) left for the next poll'),
+    });
     expect(national.acknowledgements.map((ack) => ack.result)).toEqual(['fail', 'fail', 'fail']);
     expect(deps.exchange.documents.size).toBe(0);
     expect(deps.payloads.objects.size).toBe(0);
+  });
+
+  it('refuses a document claiming a unit that an agency here sends for', async () => {
+    // The Government Office is here now, sending for a unit of its own.
+    const unit = '000.01.00.G22';
+    await registerAgencies(deps, [{ agencyId: GOVERNMENT_OFFICE, sendsFor: [unit] }]);
+    const forged = Buffer.from(
+      sample('edoc_revocation.edxml').toString('utf8').replaceAll(GOVERNMENT_OFFICE, unit),
+    );
+    const held = national.hold('document', HOA_TIEN_REMOTE, forged);
+    const forgedTakeBack = national.hold(
+      'status',
+      unit,
+      Buffer.from(
+        buildStatusMessage({
+          from: { organId: unit },
+          responseFor: { organId: unit, documentId: SAMPLE_EDXML_ID },
+          statusCode: '13',
+          timestamp: formatEdxmlTimestamp(deps.clock.now()),
+        }),
+      ),
+    );
+
+    const report = await pollNationalAxis(linkDeps(), 50);
+
+    expect(report.refused).toEqual([
+      { nationalId: held, code: 'SENDER_MISMATCH' },
+      { nationalId: forgedTakeBack, code: 'SENDER_MISMATCH' },
+    ]);
+    expect(deps.exchange.documents.size).toBe(0);
+    expect(deps.exchange.statuses.size).toBe(0);
+  });
+
+  it('refuses an item larger than a submission may be without downloading it', async () => {
+    const held = national.hold('document', GOVERNMENT_OFFICE, sample(THREE_PROVINCES_FILE));
+    national.failing = undefined;
+    const small = { ...linkDeps(), maxBodyBytes: 1000 };
+
+    const report = await pollNationalAxis(small, 50);
+
+    expect(report.refused).toEqual([{ nationalId: held, code: 'PAYLOAD_TOO_LARGE' }]);
+    expect(deps.payloads.objects.size).toBe(0);
+  });
+
+  it('refuses an item whose download the national axis refuses for good', async () => {
+    const held = national.hold('document', GOVERNMENT_OFFICE, sample(THREE_PROVINCES_FILE));
+    const link = linkDeps();
+    const refusing = {
+      ...link,
+      national: Object.assign(Object.create(national), {
+        download: async () => {
+          throw new NationalAxisError('national axis getEdoc: answered 404 NOT_FOUND', 404, false);
+        },
+      }),
+    };
+
+    const report = await pollNationalAxis(refusing, 50);
+
+    expect(report.refused).toEqual([{ nationalId: held, code: 'NATIONAL_AXIS_REFUSED' }]);
+    expect(national.acknowledgements).toEqual([
+      { nationalId: held, result: 'fail', reason: 'national axis getEdoc: answered 404 NOT_FOUND' },
+    ]);
   });
 
   it('records a national axis that cannot be listed as a failure of the link', async () => {
