@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AGENCY_OPTIONS, agencyClient } from './config';
 import { timelineLines } from './format';
-import { EXIT, emit, errorCode, type Io, parseCommand, text, UsageError } from './io';
+import { EXIT, emit, errorCode, errorMessage, type Io, parseCommand, text, UsageError } from './io';
 
 /**
  * Agency commands: what an agency's clerk or script does with the axis over
@@ -20,10 +20,9 @@ export async function keygen(argv: readonly string[], io: Io): Promise<number> {
   // 'wx' refuses to overwrite an existing key: losing one locks the agency out.
   writeFileSync(out, privatePem, { mode: 0o600, flag: 'wx' });
   const publicPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
-  emit(io, json, { ok: true, keyFile: out, publicKeyPem: publicPem }, () => [
-    `private key written to ${out} (keep it; hand the operator this public key):`,
-    publicPem.trimEnd(),
-  ]);
+  // The note goes to stderr, so `keygen --out k > agency.pub` captures only the PEM.
+  if (!json) io.err(`private key written to ${out} (keep it; hand the operator this public key):`);
+  emit(io, json, { ok: true, keyFile: out, publicKeyPem: publicPem }, () => [publicPem.trimEnd()]);
   return EXIT.ok;
 }
 
@@ -56,8 +55,9 @@ export async function send(argv: readonly string[], io: Io): Promise<number> {
       }
     } catch (error) {
       const code = errorCode(error);
-      results.push({ file, ok: false, error: { code, message: (error as Error).message } });
-      if (!json) io.out(`${step} ✗ ${code}: ${(error as Error).message}`);
+      const message = errorMessage(error);
+      results.push({ file, ok: false, error: { code, message } });
+      if (!json) io.out(`${step} ✗ ${code}: ${message}`);
     }
   }
   const failed = results.filter((result) => !result.ok).length;

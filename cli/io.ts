@@ -82,6 +82,16 @@ export function errorCode(error: unknown): string {
 }
 
 /**
+ * What went wrong, for a person, without repeating the code printed beside
+ * it: the axis's own message with its HTTP status, or the error's message
+ * (a system error's `EEXIST: …` keeps its own code).
+ */
+export function errorMessage(error: unknown): string {
+  if (error instanceof AxisRequestError) return `${error.detail} (HTTP ${error.status})`;
+  return (error as Error)?.message ?? String(error);
+}
+
+/**
  * Runs one command and turns what it throws into an exit code and one
  * message on stderr (or a JSON error on stdout with `--json`). Only the
  * error's code and message are printed: never keys nor document content.
@@ -102,9 +112,9 @@ export async function guarded(
       return EXIT.usage;
     }
     const code = errorCode(error);
-    const message = (error as Error)?.message ?? String(error);
+    const message = errorMessage(error);
     if (json) io.out(JSON.stringify({ ok: false, error: { code, message } }, null, 2));
-    io.err(`error: ${code}: ${message}`);
+    io.err(code === 'ERROR' ? `error: ${message}` : `error: ${code}: ${message}`);
     return EXIT.failure;
   }
 }

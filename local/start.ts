@@ -6,8 +6,11 @@
  * PORT (default 3000), LIENTHONG_PREFIX (default "local") and
  * LIENTHONG_VISIBILITY_TIMEOUT_SECONDS (default: derived from the wiring)
  * adjust it. It prints the operator console's address and a token for it,
- * made fresh at every start (the emulators keep nothing between runs).
+ * made fresh at every start (the emulators keep nothing between runs), and
+ * writes `.lienthong/local.env`, which a shell can `source` to point the
+ * `lienthong` operator commands and tools at this axis.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dependencies } from '#shared/runtime/dependencies';
 import { createOperator } from '#shared/services/operators';
 import { ENDPOINT_VARIABLES } from './emulators';
@@ -38,6 +41,11 @@ async function main(): Promise<void> {
     { operators: deps.operators, audit: deps.audit, clock: deps.clock },
     { name: 'local operator', actor: 'npm start' },
   );
+  const envFile = writeEnvFile({
+    ...axis.env,
+    LIENTHONG_URL: axis.url,
+    AWS_REGION: process.env.AWS_REGION ?? '',
+  });
   const lines = [
     `lienthong local axis ready in ${Date.now() - startedAt} ms`,
     `  API          ${axis.url}`,
@@ -52,6 +60,7 @@ async function main(): Promise<void> {
     ...Object.values(provisioned.queues).map(
       (queue) => `  dead letters of ${queue.name}: ${queue.dlqUrl}`,
     ),
+    `For operator commands in another shell: source ${envFile}`,
     'Press Ctrl+C to stop.',
   ];
   console.log(lines.join('\n'));
@@ -77,6 +86,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/**
+ * The settings of this axis as `export` lines. Embedded emulators accept any
+ * credentials; the dummy ones keep the SDK from looking for real ones. With
+ * endpoints from the environment, the caller's own credentials apply.
+ */
+function writeEnvFile(settings: Record<string, string>): string {
+  const path = '.lienthong/local.env';
+  const lines = Object.entries(settings)
+    .filter(([, value]) => value !== '')
+    .map(([name, value]) => `export ${name}='${value.replaceAll("'", "'\\''")}'`);
+  mkdirSync('.lienthong', { recursive: true });
+  writeFileSync(path, `# written by npm start; valid while it runs\n${lines.join('\n')}\n`, {
+    mode: 0o600,
+  });
+  return path;
 }
 
 main().catch((error: unknown) => {

@@ -20,7 +20,8 @@
  *
  * Pure node:crypto: no I/O, no clock except the one passed in.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../domain/ids';
 
 export const NATIONAL_HEADERS = {
   systemId: 'x-system-id',
@@ -55,10 +56,8 @@ export type NationalVerification =
   | { readonly ok: true; readonly systemId: string }
   | { readonly ok: false; readonly code: NationalAuthFailure; readonly message: string };
 
-/** Lowercase hex SHA-256, the form `X-Content-SHA256` carries. */
-export function sha256Hex(body: Uint8Array): string {
-  return createHash('sha256').update(body).digest('hex');
-}
+/** The body digest as the X-Content-SHA256 header carries it: lowercase hex. */
+export { sha256Hex };
 
 /**
  * The exact text that is signed: method, path with query, then `name:value`

@@ -9,9 +9,10 @@ export class AxisRequestError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    /** The axis's own message, without the status and code. */
+    readonly detail: string,
   ) {
-    super(`${status} ${code}: ${message}`);
+    super(`${status} ${code}: ${detail}`);
     this.name = 'AxisRequestError';
   }
 }

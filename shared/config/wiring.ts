@@ -486,9 +486,3 @@ export const SETTING_DEFAULTS: Partial<Record<EnvName, string>> = {
   [ENV.nationalFetchLimit]: '50',
   [ENV.inboxRetentionDays]: '30',
 };
-
-/** The queue a function consumes, if any. */
-export function queueConsumedBy(fn: FunctionName): QueueName | undefined {
-  const names = Object.keys(QUEUES) as QueueName[];
-  return names.find((name) => QUEUES[name].consumer === fn);
-}

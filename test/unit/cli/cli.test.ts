@@ -83,7 +83,10 @@ describe('lienthong keygen', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(run.stdout()).toContain('BEGIN PUBLIC KEY');
     expect(run.stdout()).not.toContain('PRIVATE KEY');
-    const printed = run.stdout().slice(run.stdout().indexOf('-----BEGIN'));
+    // stdout is the PEM alone, so it can be redirected into a .pem file.
+    expect(run.stdout().trimStart().startsWith('-----BEGIN PUBLIC KEY-----')).toBe(true);
+    expect(run.stderr()).toContain(`private key written to ${path}`);
+    const printed = run.stdout();
     expect(createPublicKey(printed).export({ format: 'jwk' })).toEqual(
       createPublicKey(privateKey).export({ format: 'jwk' }),
     );
@@ -120,7 +123,7 @@ describe('lienthong send', () => {
     const run = captureIo(env);
     expect(await runCli(['send', dir], run.io)).toBe(1);
     expect(run.out).toEqual([
-      '[1/2] a.edxml ✗ NOT_EDXML: 400 NOT_EDXML: not an edXML envelope',
+      '[1/2] a.edxml ✗ NOT_EDXML: not an edXML envelope (HTTP 400)',
       '[2/2] b.edxml → doc_2',
       '1 sent, 1 failed',
     ]);
