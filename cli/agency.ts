@@ -80,6 +80,7 @@ export async function inbox(argv: readonly string[], io: Io): Promise<number> {
   }
   const page = await agencyClient(io, values).inbox({ limit, cursor: text(values, 'cursor') });
   emit(io, json, page, () => [
+    ...(page.items.length > 0 ? ['message id  kind  from  document id  enqueued at'] : []),
     ...page.items.map((item) =>
       [item.messageId, item.kind, item.from, item.documentId, item.enqueuedAt].join('  '),
     ),

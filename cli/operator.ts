@@ -93,9 +93,10 @@ export async function signersCommand(argv: readonly string[], io: Io): Promise<n
   const deps = { ...dependencies(), clock };
   if (sub === 'list' && positionals.length === 1) {
     const signers = await deps.signers.list(agencyId);
-    emit(io, json, signers, () =>
-      signers.map((s) => `${s.state.padEnd(8)} ${s.fingerprint} ${s.subject}`),
-    );
+    emit(io, json, signers, () => [
+      ...signers.map((s) => `${s.state.padEnd(8)} ${s.fingerprint} ${s.subject}`),
+      `${signers.length} signer(s) registered for ${agencyId}`,
+    ]);
     return EXIT.ok;
   }
   if (sub === 'register' && positionals.length === 1) {
