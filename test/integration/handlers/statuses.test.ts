@@ -389,8 +389,8 @@ describe('a DocumentId the sender reused', () => {
 });
 
 /**
- * Issue #4 supersedes issue #2 here: a well-formed status from a registered
- * agency about a document the axis has not verified is kept, not refused.
+ * A well-formed status from a registered agency about a document the axis
+ * has not verified is kept until the document is, not refused.
  */
 const NOT_YET_KNOWN = [
   {
