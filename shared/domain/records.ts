@@ -185,7 +185,10 @@ export interface PendingStatus {
   readonly payloadKey: string;
   readonly sha256: string;
   readonly size: number;
-  /** `ResponseFor/OrganId` and `ResponseFor/DocumentId`, as sent. */
+  /**
+   * `ResponseFor/OrganId` and `ResponseFor/DocumentId`, as sent; for a
+   * take-back request (13) the OrganId is the reporter's, the document's sender.
+   */
   readonly responseForOrganId: string;
   readonly responseForDocumentId: string;
   /** The (OrganId, Code, PromulgationDate) fallback key, when the status has one. */

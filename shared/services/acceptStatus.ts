@@ -3,7 +3,7 @@ import { codeKeyFor } from '../domain/correlation';
 import { sha256Hex, statusMessageIdFor } from '../domain/ids';
 import type { ExchangeStore } from '../domain/ports';
 import type { Agency } from '../domain/records';
-import { isProcessingStatus } from '../domain/statusCodes';
+import { TAKE_BACK_REQUEST } from '../domain/statusCodes';
 import { parseStatus } from '../edxml/parseEdxml';
 import type { EdxmlStatus } from '../edxml/types';
 import { applyPendingStatuses } from './applyPendingStatuses';
@@ -22,12 +22,13 @@ export interface PendingStatusResult {
 export const MAX_PENDING_PER_DOCUMENT = 100;
 
 /**
- * What `POST /v1/statuses` does: {@link reportStatus}, except that a
- * processing status (01 to 06) whose document is not verified yet (unknown,
- * or still being checked) is kept and applied when it is (see
- * {@link applyPendingStatuses}): recipients may answer before the axis has
- * finished with the document. The caller and the status code are checked as
- * always; whether the reporter is a recipient is checked when it applies.
+ * What `POST /v1/statuses` does: {@link reportStatus}, except that a status
+ * whose document is not verified yet (unknown, or still being checked) is
+ * kept and applied when it is (see {@link applyPendingStatuses}): recipients
+ * may answer, and senders ask to take back, before the axis has finished with
+ * the document. The caller and the status code are checked as always; whether
+ * the reporter is a recipient (or, for 13, the sender) is checked when it
+ * applies.
  *
  * @throws AxisError as reportStatus, and TOO_MANY_PENDING_STATUSES past
  *   {@link MAX_PENDING_PER_DOCUMENT}
@@ -49,13 +50,13 @@ export async function acceptStatus(
 }
 
 /**
- * Whether a refusal only means the document is not verified yet: the status
- * is on the normal path (take-back statuses need the document's history) and
- * no document it names was refused outright, which would never be delivered.
+ * Whether a refusal only means the document is not verified yet: no
+ * document the status names was refused outright, which would never be
+ * delivered.
  */
 async function awaitsDocument(exchange: ExchangeStore, status: EdxmlStatus): Promise<boolean> {
-  if (!isProcessingStatus(status.statusCode)) return false;
-  const { organId, documentId, code, promulgationDate } = status.responseFor;
+  const { documentId, code, promulgationDate } = status.responseFor;
+  const organId = senderOrganOf(status);
   const codeKey = codeKeyFor(organId, code, promulgationDate);
   const ids = [
     ...(await exchange.findDocumentsByEdxmlId(organId, documentId)),
@@ -81,7 +82,8 @@ async function holdStatus(
   const sha256 = sha256Hex(body);
   const messageId = statusMessageIdFor(reporter, sha256);
   const payloadKey = `statuses/${messageId}.edxml`;
-  const { organId, documentId, code, promulgationDate } = status.responseFor;
+  const { documentId, code, promulgationDate } = status.responseFor;
+  const organId = senderOrganOf(status);
   const codeKey = codeKeyFor(organId, code, promulgationDate);
   // Bytes first, so a kept status never points at nothing.
   await deps.payloads.put(payloadKey, body);
@@ -118,4 +120,14 @@ async function holdStatus(
     pending: true,
     duplicate: outcome === 'exists',
   };
+}
+
+/**
+ * The OrganId of the document's sender, under which a waiting status is kept
+ * and found again: `ResponseFor/OrganId`, except for a take-back request (13),
+ * which comes from the sender itself and whose `ResponseFor` often names the
+ * recipient instead (the standard's own sample does).
+ */
+function senderOrganOf(status: EdxmlStatus): string {
+  return status.statusCode === TAKE_BACK_REQUEST ? status.from.organId : status.responseFor.organId;
 }

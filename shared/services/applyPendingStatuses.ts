@@ -1,5 +1,6 @@
 import type { Clock, ExchangeStore, RouteRequest, WorkQueue } from '../domain/ports';
 import type { DocumentRecord, PendingStatus } from '../domain/records';
+import { isProcessingStatus, TAKE_BACK_REQUEST } from '../domain/statusCodes';
 import { advanceProgress } from './statusProgress';
 
 export interface ApplyPendingDeps {
@@ -14,11 +15,14 @@ export interface ApplyPendingOutcome {
 }
 
 /**
- * Applies the statuses that waited for this document: each one from a
- * recipient goes into the history, moves its progress by the usual rules and
- * is routed to the sender; one from anyone else is kept as dropped with the
- * reason. They are taken in arrival order, so an early 05 and a late 01 end
- * where they would have had they come live.
+ * Applies the statuses that waited for this document, by the rules of
+ * statuses reported live: a processing status (01-06) from a recipient goes
+ * into the history, moves its progress and is routed to the sender; a
+ * take-back request (13) from the sender is routed to every recipient; an
+ * answer to it (15, 16) from a recipient goes to the sender once a 13 is on
+ * record. Anything else is kept as dropped, with the reason. They are taken
+ * in arrival order, so an early 05 and a late 01 end where they would have
+ * had they come live, and a 13 kept before its answers is applied first.
  *
  * Every step repeats safely: the message and history writes are keyed by the
  * message id, progress treats a repeat as a duplicate, delivery skips what
@@ -45,15 +49,13 @@ export async function applyPendingStatuses(
   const applied: string[] = [];
   const dropped: string[] = [];
   for (const pending of waiting) {
-    if (document.recipients.includes(pending.agencyId)) {
+    const refusal = await refusalOf(deps.exchange, document, pending);
+    if (refusal === undefined) {
       await applyOne(deps, document, pending);
       applied.push(pending.messageId);
     } else {
       await deps.exchange.dropPendingStatus(pending, {
-        code: 'NOT_A_RECIPIENT',
-        message:
-          `${pending.agencyId} is not a recipient of document ${document.edxmlDocumentId} ` +
-          `from ${document.fromOrganId}`,
+        ...refusal,
         documentId: document.documentId,
         at: deps.clock.now().toISOString(),
       });
@@ -63,17 +65,56 @@ export async function applyPendingStatuses(
   return { applied, dropped };
 }
 
+/** Why a kept status cannot apply to this document, or undefined when it can. */
+async function refusalOf(
+  exchange: ExchangeStore,
+  document: DocumentRecord,
+  pending: PendingStatus,
+): Promise<{ code: string; message: string } | undefined> {
+  const about = `document ${document.edxmlDocumentId} from ${document.fromOrganId}`;
+  if (pending.statusCode === TAKE_BACK_REQUEST) {
+    return pending.agencyId === document.fromOrganId
+      ? undefined
+      : {
+          code: 'SENDER_MISMATCH',
+          message: `only the sender of ${about} may ask to take it back`,
+        };
+  }
+  if (!document.recipients.includes(pending.agencyId)) {
+    return {
+      code: 'NOT_A_RECIPIENT',
+      message: `${pending.agencyId} is not a recipient of ${about}`,
+    };
+  }
+  if (isProcessingStatus(pending.statusCode)) return undefined;
+  // 15 or 16: an answer needs a take-back request on record, kept ones included.
+  const { statuses } = await exchange.getTimeline(document.documentId);
+  const requested = statuses.some(
+    (recorded) =>
+      recorded.statusCode === TAKE_BACK_REQUEST && recorded.agencyId === document.fromOrganId,
+  );
+  return requested
+    ? undefined
+    : {
+        code: 'NO_TAKE_BACK_REQUESTED',
+        message: `status ${pending.statusCode} answers a take-back request (13) of ${about}, and none was made`,
+      };
+}
+
 async function applyOne(
   deps: ApplyPendingDeps,
   document: DocumentRecord,
   pending: PendingStatus,
 ): Promise<void> {
+  // A take-back request goes to the recipients; everything else to the sender.
+  const addressees =
+    pending.statusCode === TAKE_BACK_REQUEST ? document.recipients : [document.senderId];
   await deps.exchange.putMessage({
     messageId: pending.messageId,
     kind: 'status',
     documentId: document.documentId,
     from: pending.agencyId,
-    to: [document.senderId],
+    to: addressees,
     payloadKey: pending.payloadKey,
     sha256: pending.sha256,
     size: pending.size,
@@ -89,19 +130,21 @@ async function applyOne(
     ...(pending.description ? { description: pending.description } : {}),
     ...(pending.reportedAt ? { reportedAt: pending.reportedAt } : {}),
   });
-  await advanceProgress(
-    deps,
-    document.documentId,
-    pending.agencyId,
-    pending.statusCode,
-    outcome === 'exists',
-  );
-  await deps.routeQueue.send([
-    {
+  if (isProcessingStatus(pending.statusCode)) {
+    await advanceProgress(
+      deps,
+      document.documentId,
+      pending.agencyId,
+      pending.statusCode,
+      outcome === 'exists',
+    );
+  }
+  await deps.routeQueue.send(
+    addressees.map((recipientId) => ({
       documentId: document.documentId,
       messageId: pending.messageId,
-      recipientId: document.senderId,
-    },
-  ]);
+      recipientId,
+    })),
+  );
   await deps.exchange.removePendingStatus(pending);
 }

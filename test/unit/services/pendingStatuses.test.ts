@@ -224,12 +224,61 @@ describe('a status that arrives before its document', () => {
   it.each([
     { name: 'a From the caller may not report for', caller: OUTSIDER, from: NGHE_AN, code: '03' },
     { name: 'a code outside QCVN 102', caller: NGHE_AN, from: NGHE_AN, code: '99' },
-    { name: 'a take-back request', caller: NGHE_AN, from: NGHE_AN, code: '13' },
   ])('keeps nothing for $name', async ({ caller: id, from, code }) => {
     await expect(acceptStatus(deps, caller(id), statusBody(from, code))).rejects.toMatchObject({
-      code: expect.stringMatching(/SENDER_MISMATCH|INVALID_STATUS_CODE|UNKNOWN_DOCUMENT/),
+      code: expect.stringMatching(/SENDER_MISMATCH|INVALID_STATUS_CODE/),
     });
     expect(deps.exchange.pending.size).toBe(0);
+  });
+
+  it('keeps a take-back request (13) from the sender and routes it to every recipient', async () => {
+    // The standard's own 13 names a recipient in ResponseFor; it comes from the sender.
+    const takeBack = await acceptStatus(
+      deps,
+      caller(GOVERNMENT_OFFICE),
+      statusBody(GOVERNMENT_OFFICE, '13', '', { documentId: SAMPLE_EDXML_ID }),
+    );
+    expect(takeBack).toMatchObject({ pending: true, statusCode: '13' });
+
+    const documentId = await documentArrives();
+
+    expect(historyOf(documentId, GOVERNMENT_OFFICE)).toEqual(['13']);
+    expect(
+      routesOf(takeBack.messageId)
+        .map((route) => route.recipientId)
+        .sort(),
+    ).toEqual([...THREE_PROVINCES].sort());
+    // A take-back request moves no one's processing status.
+    expect([...deps.exchange.progress.values()]).toEqual([]);
+    expect(deps.exchange.pending.size).toBe(0);
+  });
+
+  it('applies a kept 13 before its kept answers, and drops an answer with no 13', async () => {
+    const early = await acceptStatus(deps, caller(NGHE_AN), statusBody(NGHE_AN, '16', ' early'));
+    deps.clock.advance(1_000);
+    await acceptStatus(deps, caller(GOVERNMENT_OFFICE), statusBody(GOVERNMENT_OFFICE, '13'));
+    deps.clock.advance(1_000);
+    const agreed = await acceptStatus(deps, caller(NGHE_AN), statusBody(NGHE_AN, '15'));
+
+    const documentId = await documentArrives();
+
+    expect(historyOf(documentId, NGHE_AN)).toEqual(['15']);
+    expect(routesOf(agreed.messageId).map((route) => route.recipientId)).toEqual([
+      GOVERNMENT_OFFICE,
+    ]);
+    expect(deps.exchange.pending.get(early.messageId)).toMatchObject({
+      state: 'dropped',
+      dropped: { code: 'NO_TAKE_BACK_REQUESTED', documentId },
+    });
+  });
+
+  it("never applies a 13 from a recipient to the sender's document", async () => {
+    // Kept under Nghệ An's own documents: the three-province one is not among them.
+    const taken = await acceptStatus(deps, caller(NGHE_AN), statusBody(NGHE_AN, '13'));
+    expect(taken).toMatchObject({ pending: true });
+    const documentId = await documentArrives();
+    expect(historyOf(documentId, NGHE_AN)).toEqual([]);
+    expect(routesOf(taken.messageId)).toEqual([]);
   });
 
   it('still refuses a status about a document the axis refused', async () => {
