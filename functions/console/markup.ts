@@ -18,7 +18,8 @@ export const CONSOLE_BODY = `
   <p class="error" id="token-error" role="alert" hidden></p>
   <form id="token-form" autocomplete="off">
     <label for="token-input">Token</label>
-    <input id="token-input" name="token" type="password" autocomplete="off" spellcheck="false" required>
+    <input id="token-input" name="token" type="password" autocomplete="off"
+        spellcheck="false" required>
     <button type="submit" class="primary">Open the console</button>
   </form>
 </section>
@@ -30,7 +31,9 @@ export const CONSOLE_BODY = `
   <section aria-labelledby="queues-heading">
     <h2 id="queues-heading">Queues</h2>
     <table id="queues-table">
-      <caption class="visually-hidden">Messages waiting in each queue and its dead-letter queue</caption>
+      <caption class="visually-hidden">
+        Messages waiting in each queue and its dead-letter queue
+      </caption>
       <thead><tr>
         <th scope="col">Queue</th>
         <th scope="col" class="num">Waiting</th>

@@ -171,7 +171,8 @@ export const CONSOLE_SCRIPT = `
       const error = body && body.error ? body.error : {};
       const detail = [error.code, error.message].filter(Boolean).join(': ');
       throw new ApiError('http', response.status, 'the axis answered ' + response.status +
-        (detail ? ' ' + detail : '') + (error.requestId ? ' (request ' + error.requestId + ')' : ''));
+        (detail ? ' ' + detail : '') + (error.requestId ? ' (request ' + error.requestId +
+          ')' : ''));
     }
     return body;
   }
@@ -343,7 +344,8 @@ export const CONSOLE_SCRIPT = `
     }
     return [
       h('span', { class: 'reason', text: connection.lastFailure || 'failed' }),
-      connection.lastFailureAt ? h('span', { class: 'name' }, timeCell(connection.lastFailureAt)) : null,
+      connection.lastFailureAt ? h('span', { class: 'name' },
+        timeCell(connection.lastFailureAt)) : null,
     ];
   }
 
@@ -358,7 +360,8 @@ export const CONSOLE_SCRIPT = `
       h('td', { class: 'connection' }, connectionBadge(connection.state)),
       h('td', {}, timeCell(connection.lastDeliveryAt)),
       h('td', {}, timeCell(connection.lastPollAt)),
-      h('td', { class: 'num failures' + (failures > 0 ? ' alert-count' : ''), text: String(failures) }),
+      h('td', { class: 'num failures' + (failures > 0 ? ' alert-count' : ''),
+        text: String(failures) }),
       h('td', {}, failureCell(connection)),
     ]);
   }
@@ -369,14 +372,16 @@ export const CONSOLE_SCRIPT = `
     view.names = new Map(items.map((agency) => [agency.agencyId, agency.name]));
     if (answer.nationalAxis) {
       body.append(connectionRow(answer.nationalAxis.agencyId, 'national axis',
-        'link to the national document exchange axis', 'national axis', answer.nationalAxis.connection, true));
+        'link to the national document exchange axis', 'national axis',
+          answer.nationalAxis.connection, true));
     }
     for (const agency of items) {
       body.append(connectionRow(agency.agencyId, agency.agencyId, agency.name,
         channelText(agency.channel), agency.connection || { state: 'unknown' }, false));
     }
     if (!answer.nationalAxis && items.length === 0) {
-      body.append(h('tr', {}, h('td', { colspan: 7, class: 'empty', text: 'No agency is registered.' })));
+      body.append(h('tr', {}, h('td', { colspan: 7, class: 'empty',
+        text: 'No agency is registered.' })));
     }
   }
 
@@ -390,7 +395,8 @@ export const CONSOLE_SCRIPT = `
     const body = clear(byId('queues-table').tBodies[0]);
     for (const queue of answer.queues || []) {
       const dead = deadLetters(queue);
-      body.append(h('tr', { 'data-queue': queue.queue, class: dead > 0 ? 'has-dead-letters' : undefined }, [
+      body.append(h('tr', { 'data-queue': queue.queue,
+        class: dead > 0 ? 'has-dead-letters' : undefined }, [
         h('th', { scope: 'row', text: queue.queue + ' queue' }),
         h('td', { class: 'num waiting', text: String(queue.visible) }),
         h('td', { class: 'num in-flight', text: String(queue.inFlight) }),
@@ -409,11 +415,13 @@ export const CONSOLE_SCRIPT = `
   function box(x, y, width, height, lines, extraClass, title) {
     const group = s('g', { class: 'flow-box' }, [
       title ? s('title', { text: title }) : null,
-      s('rect', { x: x, y: y, width: width, height: height, rx: 8, class: 'box ' + (extraClass || '') }),
+      s('rect', { x: x, y: y, width: width, height: height, rx: 8,
+        class: 'box ' + (extraClass || '') }),
     ]);
     lines.forEach((line, index) => {
       const text = typeof line === 'string' ? line : line.text;
-      const lineClass = typeof line === 'string' ? (index === 0 ? 'label-strong' : 'muted') : line.class;
+      const lineClass = typeof line === 'string' ? (index === 0 ? 'label-strong' : 'muted') :
+        line.class;
       group.append(s('text', {
         x: x + width / 2,
         y: y + 20 + index * 16,
@@ -451,7 +459,8 @@ export const CONSOLE_SCRIPT = `
 
   function queueSentence(queue, name) {
     if (!queue) return 'the ' + name + ' queue (depth unknown)';
-    return 'the ' + name + ' queue (' + depthLabel(queue) + ', ' + deadLetters(queue) + ' dead letters)';
+    return 'the ' + name + ' queue (' + depthLabel(queue) + ', ' + deadLetters(queue) +
+      ' dead letters)';
   }
 
   /** The arrow between two steps, labelled with its queue's depths, and its dead-letter queue. */
@@ -461,13 +470,17 @@ export const CONSOLE_SCRIPT = `
     svg.append(s('g', { class: 'queue-arrow', 'data-queue': name }, [
       s('title', { text: queueSentence(queue, name) }),
       arrow(x1, y, x2 - 2, y),
-      s('text', { x: middle, y: y - 22, 'text-anchor': 'middle', class: 'label-strong', text: name + ' queue' }),
-      s('text', { x: middle, y: y - 7, 'text-anchor': 'middle', class: 'depth', text: depthLabel(queue) }),
+      s('text', { x: middle, y: y - 22, 'text-anchor': 'middle', class: 'label-strong',
+        text: name + ' queue' }),
+      s('text', { x: middle, y: y - 7, 'text-anchor': 'middle', class: 'depth',
+        text: depthLabel(queue) }),
       arrow(middle, y + 4, middle, y + 50, 'dlq'),
       box(middle - 72, y + 54, 144, 42, [
         name + ' dead letters',
-        { text: dead > 0 ? dead + ' — needs attention' : '0', class: 'depth' + (dead > 0 ? ' nonzero' : '') },
-      ], 'dlq' + (dead > 0 ? ' nonzero' : ''), dead + ' messages in the ' + name + ' dead-letter queue'),
+        { text: dead > 0 ? dead + ' — needs attention' : '0',
+          class: 'depth' + (dead > 0 ? ' nonzero' : '') },
+      ], 'dlq' + (dead > 0 ? ' nonzero' : ''),
+        dead + ' messages in the ' + name + ' dead-letter queue'),
     ]));
   }
 
@@ -485,13 +498,16 @@ export const CONSOLE_SCRIPT = `
     const route = queueOf(queues, 'route');
     const list = (agencies && agencies.items) || [];
     const counts = countStates(list);
-    const national = agencies && agencies.nationalAxis ? agencies.nationalAxis.connection : undefined;
+    const national =
+      agencies && agencies.nationalAxis ? agencies.nationalAxis.connection : undefined;
     const summary =
       'Documents go from agency software to submit, through ' + queueSentence(verify, 'verify') +
       ' to verify, through ' + queueSentence(route, 'route') + ' to route, then to ' + list.length +
       ' agencies (' + counts.connected + ' connected, ' + counts.degraded + ' degraded, ' +
       counts.disconnected + ' disconnected, ' + counts.unknown + ' unknown)' +
-      (national ? ' and to the national axis (' + national.state + ').' : '; no national axis link.');
+      (national
+        ? ' and to the national axis (' + national.state + ').'
+        : '; no national axis link.');
     const svg = s('svg', {
       viewBox: '0 0 1000 200', width: 1000, height: 200, role: 'img', 'aria-label': summary,
       id: 'flow-picture',
@@ -511,12 +527,15 @@ export const CONSOLE_SCRIPT = `
       counts.connected + ' connected · ' + counts.degraded + ' degraded',
       counts.disconnected + ' disconnected · ' + counts.unknown + ' unknown',
     ], troubled > 0 ? 'agencies-bad' : '', 'agencies: ' + counts.connected + ' connected, ' +
-      counts.degraded + ' degraded, ' + counts.disconnected + ' disconnected, ' + counts.unknown + ' unknown'));
+      counts.degraded + ' degraded, ' + counts.disconnected + ' disconnected, ' + counts.unknown +
+        ' unknown'));
     svg.append(arrow(690, 68, 806, 130, national ? '' : 'muted-arrow'));
     svg.append(box(810, 110, 180, 50,
       ['national axis', national ? national.state : 'not linked'],
       national && national.state !== 'connected' ? 'agencies-bad' : '',
-      national ? 'national axis link: ' + national.state : 'this axis is not linked to the national axis'));
+      national
+        ? 'national axis link: ' + national.state
+        : 'this axis is not linked to the national axis'));
     clear(byId('flow')).append(svg);
   }
 
@@ -524,7 +543,10 @@ export const CONSOLE_SCRIPT = `
 
   function agencyLabel(agencyId) {
     const name = view.names.get(agencyId);
-    return [h('span', { class: 'id', text: agencyId }), name ? h('span', { class: 'name', text: name }) : null];
+    return [
+      h('span', { class: 'id', text: agencyId }),
+      name ? h('span', { class: 'name', text: name }) : null,
+    ];
   }
 
   function deliveryBadge(delivery) {
@@ -552,7 +574,8 @@ export const CONSOLE_SCRIPT = `
       'data-document-id': item.documentId,
     }, [
       h('th', { scope: 'row' }, [
-        h('button', { type: 'button', class: 'link', 'aria-label': 'Show document ' + item.documentId, text: item.documentId }),
+        h('button', { type: 'button', class: 'link',
+          'aria-label': 'Show document ' + item.documentId, text: item.documentId }),
         item.edxmlDocumentId ? h('span', { class: 'name', text: item.edxmlDocumentId }) : null,
       ]),
       h('td', {}, timeCell(item.createdAt)),
@@ -645,8 +668,10 @@ export const CONSOLE_SCRIPT = `
     const reachedNames = STEPS.filter((step) => reached[step.key]).map((step) => step.label);
     const missing = STEPS.filter((step) => !reached[step.key]).map((step) => step.label);
     const label = 'Path of the document to ' + recipient.agencyId + ': reached ' +
-      (reachedNames.join(', ') || 'nothing') + (missing.length ? '; not yet ' + missing.join(', ') : '') +
-      (delivery.state === 'dead' || delivery.state === 'retrying' ? '; delivery ' + delivery.state : '') +
+      (reachedNames.join(', ') || 'nothing') + (missing.length ? '; not yet ' +
+        missing.join(', ') : '') +
+      (delivery.state === 'dead' || delivery.state === 'retrying' ? '; delivery ' +
+        delivery.state : '') +
       (refused ? '; refused with 02' : '') + '.';
     const svg = s('svg', {
       viewBox: '0 0 ' + width + ' 80', width: width, height: 80, role: 'img', 'aria-label': label,
@@ -656,19 +681,23 @@ export const CONSOLE_SCRIPT = `
       const x = 30 + index * spacing;
       if (index > 0) {
         const edgeReached = Boolean(reached[step.key]);
-        svg.append(s('line', { x1: x - spacing + 12, y1: 28, x2: x - 12, y2: 28, class: 'edge' + (edgeReached ? ' reached' : '') }));
+        svg.append(s('line', { x1: x - spacing + 12, y1: 28, x2: x - 12, y2: 28,
+          class: 'edge' + (edgeReached ? ' reached' : '') }));
       }
       let state = reached[step.key] ? 'reached' : 'pending';
       if (step.key === 'delivered' && !reached.delivered) {
         if (delivery.state === 'dead') state = 'failed';
         else if (delivery.state === 'retrying') state = 'waiting';
       }
-      const stateText = { reached: 'reached', pending: 'not reached', failed: 'delivery dead', waiting: 'retrying' }[state];
+      const stateText = { reached: 'reached', pending: 'not reached', failed: 'delivery dead',
+        waiting: 'retrying' }[state];
       svg.append(s('g', { class: 'step-node', 'data-step': step.key, 'data-state': state }, [
         s('title', { text: stepTitle(step, reached[step.key], delivery) }),
         s('circle', { cx: x, cy: 28, r: 10, class: 'step ' + state }),
-        s('text', { x: x, y: 56, 'text-anchor': 'middle', class: state === 'reached' ? 'label-strong' : 'muted', text: step.label }),
-        s('text', { x: x, y: 72, 'text-anchor': 'middle', class: 'muted', text: state === 'reached' ? '' : stateText }),
+        s('text', { x: x, y: 56, 'text-anchor': 'middle',
+          class: state === 'reached' ? 'label-strong' : 'muted', text: step.label }),
+        s('text', { x: x, y: 72, 'text-anchor': 'middle', class: 'muted',
+          text: state === 'reached' ? '' : stateText }),
       ]));
     });
     const caption = [
@@ -683,7 +712,8 @@ export const CONSOLE_SCRIPT = `
 
   function timelineEvents(timeline) {
     const events = [{ at: timeline.createdAt, text: 'received from ' + timeline.sender }];
-    if (timeline.verifiedAt) events.push({ at: timeline.verifiedAt, text: timeline.state === 'rejected' ? 'refused at verification' : 'verified' });
+    if (timeline.verifiedAt) events.push({ at: timeline.verifiedAt,
+      text: timeline.state === 'rejected' ? 'refused at verification' : 'verified' });
     if (timeline.rejection) {
       events.push({
         at: timeline.verifiedAt || timeline.createdAt,
@@ -693,20 +723,27 @@ export const CONSOLE_SCRIPT = `
     for (const recipient of timeline.recipients || []) {
       const delivery = recipient.delivery || { state: 'pending' };
       if (delivery.state === 'delivered') {
-        events.push({ at: delivery.deliveredAt, text: 'delivered to ' + recipient.agencyId + (delivery.via ? ' by ' + delivery.via : '') });
+        events.push({ at: delivery.deliveredAt,
+          text: 'delivered to ' + recipient.agencyId + (delivery.via ? ' by ' +
+          delivery.via : '') });
         const acknowledgement = delivery.acknowledgement;
         if (acknowledgement && acknowledgement.result === 'done') {
-          events.push({ at: acknowledgement.at, text: recipient.agencyId + ' acknowledged it as done' });
+          events.push({ at: acknowledgement.at,
+            text: recipient.agencyId + ' acknowledged it as done' });
         } else if (acknowledgement && acknowledgement.result === 'failed') {
-          events.push({ at: acknowledgement.lastFailureAt, text: recipient.agencyId + ' acknowledged it as failed (' + acknowledgement.failureCount + ' times)' });
+          events.push({ at: acknowledgement.lastFailureAt,
+            text: recipient.agencyId + ' acknowledged it as failed (' +
+            acknowledgement.failureCount + ' times)' });
         }
       } else {
-        events.push({ at: undefined, text: 'delivery to ' + recipient.agencyId + ': ' + delivery.state +
+        events.push({ at: undefined,
+          text: 'delivery to ' + recipient.agencyId + ': ' + delivery.state +
           (delivery.attempts ? ' after ' + delivery.attempts + ' attempts' : '') +
           (delivery.lastError ? ' (' + delivery.lastError + ')' : '') });
       }
       for (const status of recipient.statuses || []) {
-        events.push({ at: status.receivedAt, text: 'status ' + status.statusCode + (status.statusName ? ' ' + status.statusName : '') +
+        events.push({ at: status.receivedAt,
+          text: 'status ' + status.statusCode + (status.statusName ? ' ' + status.statusName : '') +
           ' from ' + recipient.agencyId + (status.description ? ': ' + status.description : '') });
       }
     }
@@ -735,7 +772,8 @@ export const CONSOLE_SCRIPT = `
       append(facts, pair);
     }
     const pictures = clear(byId('detail-pictures'));
-    for (const recipient of timeline.recipients || []) pictures.append(recipientPicture(timeline, recipient));
+    for (const recipient of timeline.recipients || []) pictures.append(recipientPicture(timeline,
+      recipient));
     const list = clear(byId('detail-timeline'));
     for (const event of timelineEvents(timeline)) {
       const when = event.at

@@ -81,7 +81,10 @@ button.link {
 .prompt .error { color: var(--bad); font-weight: 600; }
 .hint { color: var(--muted); margin: 0.25rem 0; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: 0.35rem 0.6rem; border-bottom: 1px solid var(--line); }
+th, td {
+  text-align: left; vertical-align: top; padding: 0.35rem 0.6rem;
+  border-bottom: 1px solid var(--line);
+}
 thead th { background: var(--panel); font-weight: 600; white-space: nowrap; }
 tbody th { font-weight: 600; }
 tr.national th, tr.national td { background: #f0f6ff; }
@@ -109,7 +112,9 @@ td .reason { overflow-wrap: anywhere; }
 .state-bad { color: var(--bad); background: var(--bad-bg); }
 .state-unknown { color: var(--unknown); background: var(--unknown-bg); }
 .dead-letters { font-weight: 700; }
-.dead-letters.nonzero { color: #fff; background: var(--bad); border-radius: 6px; padding: 0.1rem 0.5rem; }
+.dead-letters.nonzero {
+  color: #fff; background: var(--bad); border-radius: 6px; padding: 0.1rem 0.5rem;
+}
 .alert-count { color: var(--bad); font-weight: 700; }
 .recipients { list-style: none; margin: 0; padding: 0; }
 .recipients li { margin: 0.1rem 0; }

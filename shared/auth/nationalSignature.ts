@@ -159,7 +159,8 @@ export function verifyNationalRequest(request: NationalRequestToVerify): Nationa
   if (!systemId || !timestamp || !contentSha256 || !signedList || !signature) {
     return refuse(
       'MISSING_AUTH_HEADER',
-      'sign the request: send X-System-Id, X-Timestamp, X-Content-SHA256, X-Signed-Headers and X-Signature',
+      'sign the request: send X-System-Id, X-Timestamp, X-Content-SHA256, X-Signed-Headers ' +
+        'and X-Signature',
     );
   }
 
@@ -171,7 +172,8 @@ export function verifyNationalRequest(request: NationalRequestToVerify): Nationa
   if (!(skew <= NATIONAL_CLOCK_SKEW_SECONDS)) {
     return refuse(
       'STALE_TIMESTAMP',
-      `X-Timestamp must be Unix seconds within ${NATIONAL_CLOCK_SKEW_SECONDS} s of the server's clock`,
+      `X-Timestamp must be Unix seconds within ${NATIONAL_CLOCK_SKEW_SECONDS} s ` +
+        "of the server's clock",
     );
   }
 

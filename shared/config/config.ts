@@ -175,7 +175,8 @@ export function readConfig(env: Env = process.env): AxisConfig {
       const policy = SIGNATURE_POLICIES.find((known) => known === raw);
       if (!policy) {
         throw new ConfigurationError(
-          `${ENV.nationalSignaturePolicy} must be one of ${SIGNATURE_POLICIES.join(', ')}, got "${raw}"`,
+          `${ENV.nationalSignaturePolicy} must be one of ${SIGNATURE_POLICIES.join(', ')}, ` +
+            `got "${raw}"`,
         );
       }
       return policy;

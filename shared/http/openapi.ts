@@ -106,7 +106,8 @@ function agencySignatureDescription(): string {
     '',
     `- \`${AUTH_HEADERS.agency}\`: the calling agency's identifier`,
     `- \`${AUTH_HEADERS.keyId}\`: which of its registered keys signed`,
-    `- \`${AUTH_HEADERS.timestamp}\`: Unix seconds, within ${REPLAY_WINDOW_SECONDS} s of the axis's clock`,
+    `- \`${AUTH_HEADERS.timestamp}\`: Unix seconds, within ${REPLAY_WINDOW_SECONDS} s ` +
+      "of the axis's clock",
     `- \`${AUTH_HEADERS.nonce}\`: 16 to 64 URL-safe characters, never reused`,
     `- \`${AUTH_HEADERS.contentSha256}\`: hex SHA-256 of the exact body (of nothing for GET)`,
     `- \`Authorization: ${SCHEME} <base64url r||s>\`: the signature`,

@@ -418,7 +418,8 @@ export const ROUTE_SCHEMAS: Readonly<Record<WiredRoute, RouteSchemas>> = {
       body: {
         contentType: 'application/xml',
         description:
-          'The message as stored; `x-lienthong-message-id`, `-document-id`, `-kind` and `-sha256` describe it.',
+          'The message as stored; `x-lienthong-message-id`, `-document-id`, `-kind` and ' +
+          '`-sha256` describe it.',
       },
     },
     errors: ['NOT_FOUND'],

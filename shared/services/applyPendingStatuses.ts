@@ -97,7 +97,9 @@ async function refusalOf(
     ? undefined
     : {
         code: 'NO_TAKE_BACK_REQUESTED',
-        message: `status ${pending.statusCode} answers a take-back request (13) of ${about}, and none was made`,
+        message:
+          `status ${pending.statusCode} answers a take-back request (13) of ${about}, ` +
+          'and none was made',
       };
 }
 

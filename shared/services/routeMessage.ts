@@ -189,7 +189,8 @@ async function destinationOf(
     }
   }
   throw new DeliveryFailedError(
-    `agency ${recipientId} is not registered here${deps.national ? ' nor in the national directory' : ''}`,
+    `agency ${recipientId} is not registered here` +
+      (deps.national ? ' nor in the national directory' : ''),
   );
 }
 

@@ -277,7 +277,7 @@ describe('the operator console', () => {
     await expect(page.locator('#token-error').isHidden()).resolves.toBe(true);
   });
 
-  it('shows each agency connected, degraded or unknown, with a coloured badge and its text', async () => {
+  it('shows each agency connected, degraded or unknown, with a badge and its text', async () => {
     await page.fill('#token-input', operatorToken);
     await page.click('#token-form button[type=submit]');
 

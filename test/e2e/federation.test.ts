@@ -222,7 +222,7 @@ describe('a document from an agency on the national axis', () => {
     expect(statuses.every((entry) => entry.from === HOA_SON)).toBe(true);
   });
 
-  it('refuses a file for no agency of this axis, acknowledging it as failed with the code', async () => {
+  it('refuses a file for no agency here, acknowledging it as failed with the code', async () => {
     const { nationalId } = simulator.inject({
       from: HOA_TIEN,
       to: [HOA_SON],

@@ -79,7 +79,7 @@ afterAll(async () => {
 });
 
 describe('the operator API', () => {
-  it('shows every agency with its channel and state: Nghệ An connected once it listed', async () => {
+  it('shows every agency with its channel and state: Nghệ An connected once listed', async () => {
     const { status, json } = await asOperator('/v1/operator/agencies');
     const answer = json as unknown as OperatorAgenciesResponse;
 

@@ -313,7 +313,7 @@ export class FakeNationalAxis implements NationalAxis {
   failing: Error | undefined;
   private counter = 0;
 
-  /** Puts a file in this axis's received list, as another system would through the national axis. */
+  /** Puts a file in this axis's received list, as another system would send it through. */
   hold(kind: 'document' | 'status', from: string, bytes: Uint8Array): string {
     this.counter += 1;
     const nationalId = `nat-${this.counter}`;

@@ -100,7 +100,7 @@ describe('DynamoConnectionLog', () => {
     expect(await log.get(id)).toMatchObject({ lastDeliveryAt: at(9), lastPollAt: at(9) });
   });
 
-  it('records polls without touching the failure count, and creates the record with 0', async () => {
+  it('records polls without touching the failure count, creating the record with 0', async () => {
     const id = agency();
     await log.recordPoll(id, at(1));
     expect(await log.get(id)).toEqual({

@@ -102,7 +102,7 @@ afterEach(async () => {
 });
 
 describe('HttpNationalAxis against the simulator', () => {
-  it('sends a document that the other system lists, downloads exactly and acknowledges', async () => {
+  it('sends a document the other system lists, downloads exactly and acknowledges', async () => {
     const bytes = sample(THREE_PROVINCES_FILE);
 
     const { nationalId } = await lienthong.send({
@@ -466,7 +466,7 @@ describe('HttpNationalAxis against the simulator', () => {
     ).toContain('item number 1 is malformed');
   });
 
-  it('never lets the secret or the file into an error, even when the server echoes them', async () => {
+  it('never lets the secret or the file into an error, even echoed by the server', async () => {
     const bytes = sample(THREE_PROVINCES_FILE);
     const peer = await startPeer((_, response) => {
       response.writeHead(400, { 'content-type': 'application/json' });

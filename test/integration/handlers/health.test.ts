@@ -78,7 +78,7 @@ describe('GET /v1/health against the emulators', () => {
     }
   });
 
-  it('answers 503 naming a dead-letter queue that holds a message, until it is emptied', async () => {
+  it('answers 503 naming a dead-letter queue holding a message, until it is emptied', async () => {
     const dlqUrl = axis.queues.route.dlqUrl;
     await state.sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{}' }));
     try {

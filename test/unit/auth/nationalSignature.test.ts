@@ -59,7 +59,7 @@ describe('canonicalString', () => {
 });
 
 describe('signNationalRequest', () => {
-  it('sends the auth headers, signs the extra ones, and the signature is the documented HMAC', () => {
+  it('sends the auth headers, signs the extra ones, with the documented HMAC', () => {
     const headers = signedSend();
 
     expect(headers).toMatchObject({

@@ -592,7 +592,9 @@ describe('references that would not fit in a storage key', () => {
       parseStatus(
         utf8(
           statusXml({
-            responseFor: `<ResponseFor><OrganId>000.00.00.G22</OrganId><DocumentId>${long}</DocumentId></ResponseFor>`,
+            responseFor:
+              '<ResponseFor><OrganId>000.00.00.G22</OrganId>' +
+              `<DocumentId>${long}</DocumentId></ResponseFor>`,
           }),
         ),
       ),

@@ -816,7 +816,7 @@ const PROTECTED = ROUTES.filter(
 ).map((route): [string, typeof route] => [route.routeKey, route]);
 
 describe('requests without credentials', () => {
-  it('are answered only on the public routes (JWKS, health, OpenAPI, console), with 200', async () => {
+  it('are answered only on public routes (JWKS, health, OpenAPI, console), with 200', async () => {
     const answered: Array<{ routeKey: string; status?: number }> = [];
     for (const { routeKey } of ROUTES) {
       const { response } = await send(routeKey, apiEvent(routeKey, ordinaryRequest(routeKey), {}));

@@ -273,7 +273,7 @@ describe('a document from the national axis for agencies of this axis', () => {
     expect(national.sent[0]?.messageId).toBe(result.messageId);
   });
 
-  it('is refused on record only, with no rejection sent back, when its signature fails', async () => {
+  it('is refused on record only, no rejection sent back, when its signature fails', async () => {
     national.hold('document', GOVERNMENT_OFFICE, sample(THREE_PROVINCES_FILE));
     await pollNationalAxis(linkDeps(), 50);
     const [document] = [...deps.exchange.documents.values()];
@@ -292,7 +292,7 @@ describe('a document from the national axis for agencies of this axis', () => {
     expect(deps.exchange.messages.size).toBe(1);
   });
 
-  it('refuses, with the code, what cannot be taken in, and defers what failed in transit', async () => {
+  it('refuses with its code what cannot be taken in; defers what failed in transit', async () => {
     const notXml = national.hold('document', GOVERNMENT_OFFICE, Buffer.from('not xml at all'));
     const fromHere = national.hold('status', NGHE_AN, status(NGHE_AN, '01'));
     const noLocal = national.hold(

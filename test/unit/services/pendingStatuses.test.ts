@@ -231,7 +231,7 @@ describe('a status that arrives before its document', () => {
     expect(deps.exchange.pending.size).toBe(0);
   });
 
-  it('keeps a take-back request (13) from the sender and routes it to every recipient', async () => {
+  it('keeps a take-back request (13) from the sender and sends it to each recipient', async () => {
     // The standard's own 13 names a recipient in ResponseFor; it comes from the sender.
     const takeBack = await acceptStatus(
       deps,
