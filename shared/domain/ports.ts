@@ -250,8 +250,12 @@ export interface ConnectionLog {
   recordDelivery(agencyId: string, at: string): Promise<void>;
   /** A delivery (or a poll of the national axis) failed: one more consecutive failure. */
   recordFailure(agencyId: string, at: string, reason: string): Promise<void>;
-  /** A pull agency listed its inbox (or this axis polled the national one successfully). */
-  recordPoll(agencyId: string, at: string): Promise<void>;
+  /**
+   * A pull agency listed its inbox (or this axis polled the national one).
+   * `clearsFailures`: the poll proves the link works (the national axis
+   * answered and every item was taken), so the count goes back to 0.
+   */
+  recordPoll(agencyId: string, at: string, options?: { clearsFailures?: boolean }): Promise<void>;
   get(agencyId: string): Promise<ConnectionRecord | undefined>;
   list(): Promise<ConnectionRecord[]>;
 }

@@ -74,7 +74,6 @@ export async function pollNationalAxis(
     );
     throw error;
   }
-  await deps.connections.recordPoll(NATIONAL_AXIS_CONNECTION, deps.clock.now().toISOString());
   const isLocal = await localIdentities(deps.directory);
 
   let accepted = 0;
@@ -104,13 +103,20 @@ export async function pollNationalAxis(
       deferredReasons.push({ nationalId: item.nationalId, reason: describe(error) });
     }
   }
+  const polledAt = deps.clock.now().toISOString();
   if (deferredReasons.length > 0) {
     // A poll that leaves items behind is trouble on the link, whatever the cause.
+    await deps.connections.recordPoll(NATIONAL_AXIS_CONNECTION, polledAt);
     await deps.connections.recordFailure(
       NATIONAL_AXIS_CONNECTION,
-      deps.clock.now().toISOString(),
+      polledAt,
       `${deferredReasons.length} item(s) left for the next poll: ${deferredReasons[0]?.reason}`,
     );
+  } else {
+    // Everything listed was taken: the link works, whatever failed before.
+    await deps.connections.recordPoll(NATIONAL_AXIS_CONNECTION, polledAt, {
+      clearsFailures: true,
+    });
   }
   return {
     listed: items.length,

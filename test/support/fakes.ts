@@ -388,8 +388,11 @@ export class FakeConnections implements ConnectionLog {
       consecutiveFailures: failures + 1,
     });
   }
-  async recordPoll(agencyId: string, at: string) {
-    this.update(agencyId, at, { lastPollAt: at });
+  async recordPoll(agencyId: string, at: string, options: { clearsFailures?: boolean } = {}) {
+    this.update(agencyId, at, {
+      lastPollAt: at,
+      ...(options.clearsFailures ? { consecutiveFailures: 0 } : {}),
+    });
   }
   async get(agencyId: string) {
     return this.records.get(agencyId);

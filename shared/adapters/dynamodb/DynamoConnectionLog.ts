@@ -62,7 +62,22 @@ export class DynamoConnectionLog implements ConnectionLog {
     });
   }
 
-  async recordPoll(agencyId: string, at: string): Promise<void> {
+  async recordPoll(
+    agencyId: string,
+    at: string,
+    options: { clearsFailures?: boolean } = {},
+  ): Promise<void> {
+    if (options.clearsFailures) {
+      // As for a delivery: a late success must not wipe out newer failures.
+      const cleared = await this.update(agencyId, {
+        UpdateExpression: 'SET lastPollAt = :at, updatedAt = :at, consecutiveFailures = :zero',
+        ConditionExpression:
+          '(attribute_not_exists(lastPollAt) OR lastPollAt < :at) AND ' +
+          '(attribute_not_exists(lastFailureAt) OR lastFailureAt <= :at)',
+        ExpressionAttributeValues: { ':at': at, ':zero': 0 },
+      });
+      if (cleared) return;
+    }
     await this.update(agencyId, {
       UpdateExpression:
         'SET lastPollAt = :at, updatedAt = :at, ' +

@@ -115,6 +115,17 @@ describe('DynamoConnectionLog', () => {
     expect(await log.get(id)).toMatchObject({ consecutiveFailures: 1, lastPollAt: at(3) });
   });
 
+  it('clears failures on a poll that proves the link, unless a newer failure is on record', async () => {
+    const id = agency();
+    await log.recordFailure(id, at(2), 'national axis answered 503');
+    await log.recordFailure(id, at(3), 'national axis answered 503');
+    await log.recordPoll(id, at(1), { clearsFailures: true });
+    expect(await log.get(id)).toMatchObject({ consecutiveFailures: 2, lastPollAt: at(1) });
+
+    await log.recordPoll(id, at(4), { clearsFailures: true });
+    expect(await log.get(id)).toMatchObject({ consecutiveFailures: 0, lastPollAt: at(4) });
+  });
+
   it('keeps a reason short', async () => {
     const id = agency();
     await log.recordFailure(id, at(1), 'x'.repeat(5000));

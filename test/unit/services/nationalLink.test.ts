@@ -403,6 +403,15 @@ describe('a document from the national axis for agencies of this axis', () => {
       consecutiveFailures: 1,
       lastFailure: 'NationalAxisError: getReceivedEdocList: unreachable',
     });
+
+    // Back: a poll that takes everything clears the run of failures.
+    national.failing = undefined;
+    deps.clock.advance(60_000);
+    await pollNationalAxis(linkDeps(), 50);
+    expect(connections.records.get(NATIONAL_AXIS_CONNECTION)).toMatchObject({
+      consecutiveFailures: 0,
+      lastPollAt: deps.clock.now().toISOString(),
+    });
   });
 });
 
