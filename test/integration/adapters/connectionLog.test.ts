@@ -115,7 +115,7 @@ describe('DynamoConnectionLog', () => {
     expect(await log.get(id)).toMatchObject({ consecutiveFailures: 1, lastPollAt: at(3) });
   });
 
-  it('clears failures on a poll proving the link, unless a newer failure is on record', async () => {
+  it('clears failures on a poll proving the link, unless a newer failure is recorded', async () => {
     const id = agency();
     await log.recordFailure(id, at(2), 'national axis answered 503');
     await log.recordFailure(id, at(3), 'national axis answered 503');
