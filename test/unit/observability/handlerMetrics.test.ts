@@ -4,6 +4,7 @@ import { useDependencies } from '#shared/runtime/dependencies';
 import { handler as route } from '../../../functions/route/index';
 import { handler as timeline } from '../../../functions/timeline/index';
 import { apiEvent, lambdaContext } from '../../integration/helpers/lambdaEvents';
+import { captureEmf } from '../../support/emf';
 import { fakeDependencies } from '../../support/fakes';
 
 /*
@@ -19,13 +20,7 @@ let emf: Record<string, unknown>[];
 
 beforeEach(() => {
   useDependencies(fakeDependencies());
-  emf = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split('\n')) {
-      if (line.includes('"_aws"')) emf.push(JSON.parse(line));
-    }
-    return true;
-  });
+  emf = captureEmf();
 });
 
 afterEach(() => {

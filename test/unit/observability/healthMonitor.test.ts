@@ -5,6 +5,7 @@ import { logger } from '#shared/observability/logger';
 import { useDependencies } from '#shared/runtime/dependencies';
 import { healthMonitorHandler } from '../../../functions/health-monitor/index';
 import { lambdaContext } from '../../integration/helpers/lambdaEvents';
+import { captureEmf } from '../../support/emf';
 import { fakeDependencies } from '../../support/fakes';
 
 /* Metrics are switched on before the handler loads, as Lambda would have them. */
@@ -17,13 +18,7 @@ let emf: Record<string, unknown>[];
 
 beforeEach(() => {
   useDependencies(fakeDependencies());
-  emf = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split('\n')) {
-      if (line.includes('"_aws"')) emf.push(JSON.parse(line));
-    }
-    return true;
-  });
+  emf = captureEmf();
 });
 
 afterEach(() => {
